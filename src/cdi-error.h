@@ -18,6 +18,10 @@ typedef enum
   CDI_ERROR_BUSY,
   CDI_ERROR_MISSING_SUPPORT,
   CDI_ERROR_NEEDS_REPAIR,
+  CDI_ERROR_NOT_FOUND,      /* no such disk, secret or program */
+  CDI_ERROR_EXISTS,         /* a disk, file or mount point of that name is already there */
+  CDI_ERROR_KEYRING_LOCKED, /* the keyring stayed locked: not the same as "no secret stored" */
+  CDI_ERROR_TIMED_OUT,      /* a password command did not finish in time */
 } CdiError;
 
 GQuark cdi_error_quark (void);

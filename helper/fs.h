@@ -1,0 +1,42 @@
+/* fs.h - the ext4 file system inside: make, check, mount nosuid,nodev, trim, unmount
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+typedef enum
+{
+  CDI_FSCK_CLEAN,
+  CDI_FSCK_REPAIRED,
+  CDI_FSCK_NEEDS_REPAIR,
+} CdiFsckResult;
+
+int cdi_fs_make (const char *device,
+                 uint64_t    size,
+                 const char *label,
+                 uid_t       uid,
+                 gid_t       gid);
+int cdi_fs_check (const char    *device,
+                  CdiFsckResult *ret_result);
+int cdi_fs_mount (const char *device,
+                  int         target_fd,
+                  bool        read_only,
+                  uint64_t   *ret_mnt_id);
+int cdi_fs_mnt_id (int       fd,
+                   uint64_t *ret_mnt_id);
+int cdi_fs_find_mount (uint64_t mnt_id,
+                       char    *ret_path,
+                       size_t   path_size);
+int cdi_fs_open_mount (const char *path,
+                       uint64_t    mnt_id,
+                       int        *ret_fd);
+int cdi_fs_unmount (const char *path,
+                    uint64_t    mnt_id);
+int cdi_fs_trim (int       mount_fd,
+                 uint64_t *ret_bytes);
+int cdi_fs_prepare_root (const char *device,
+                         uid_t       uid,
+                         gid_t       gid);

@@ -1,0 +1,715 @@
+/* nbd.c - serve an image with qemu-nbd as the caller and attach it to /dev/nbdN ourselves
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * qemu parses the user's file, so it runs as the user. It gets its listening socket by socket
+ * activation from a root-only directory (nobody can swap or reach it) and the image as an fd the
+ * helper opened and checked. The helper does the NBD handshake and hands the connected socket
+ * to the kernel over the nbd generic-netlink interface, which also picks a free device, so no
+ * nbd-client, no device numbers from anyone else and no process has to stay behind for the
+ * kernel side.
+ */
+#include "config.h"
+
+#include <endian.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/genetlink.h>
+#include <linux/nbd-netlink.h>
+#include <linux/nbd.h>
+#include <linux/netlink.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "nbd.h"
+#include "run.h"
+
+#define NBD_MAGIC_INIT 0x4e42444d41474943ULL  /* "NBDMAGIC" */
+#define NBD_MAGIC_OPT 0x49484156454F5054ULL   /* "IHAVEOPT" */
+#define NBD_MAGIC_REP 0x0003e889045565a9ULL
+#define NBD_HS_FIXED_NEWSTYLE 1
+#define NBD_HS_NO_ZEROES 2
+#define NBD_OPT_GO 7
+#define NBD_REP_ACK 1
+#define NBD_REP_INFO 3
+#define NBD_INFO_EXPORT 0
+#define NBD_REP_ERR_BIT 0x80000000U
+
+#define HANDSHAKE_TIMEOUT_S 60
+#define MAX_REPLY_LEN 4096
+#define MAX_REPLIES 32
+#define NL_BUF 8192
+
+int
+cdi_nbd_load_module (void)
+{
+  char *const argv[] = { (char *) "modprobe", (char *) "nbd", (char *) "max_part=0", NULL };
+  CdiRunOptions o = { .stdout_fd = -1, .stderr_fd = -1 };
+  struct stat st;
+  int status, r;
+
+  if (stat ("/sys/module/nbd", &st) == 0)
+    return 0;
+  /* Partition scanning off: LUKS sits on the whole device, and a partition table the user
+   * wrote into their image is not something the kernel should parse for them. */
+  r = cdi_run (MODPROBE_PATH, argv, &o, &status);
+  if (r < 0)
+    return r == -ENOENT ? -ENOPKG : r;
+  if (status != 0 || stat ("/sys/module/nbd", &st) < 0)
+    return -ENOPKG;
+  return 0;
+}
+
+/* ---------------------------------------------------------------- handshake */
+
+static int
+read_full (int    fd,
+           void  *buf,
+           size_t len)
+{
+  uint8_t *p = buf;
+
+  while (len > 0)
+    {
+      ssize_t n = read (fd, p, len);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return errno == EAGAIN ? -ETIMEDOUT : -errno;
+      if (n == 0)
+        return -ECONNRESET;
+      p += n;
+      len -= (size_t) n;
+    }
+  return 0;
+}
+
+static int
+write_full (int         fd,
+            const void *buf,
+            size_t      len)
+{
+  const uint8_t *p = buf;
+
+  while (len > 0)
+    {
+      ssize_t n = send (fd, p, len, MSG_NOSIGNAL);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return -errno;
+      p += n;
+      len -= (size_t) n;
+    }
+  return 0;
+}
+
+/* Fixed-newstyle negotiation with NBD_OPT_GO for the default export. The server runs as the
+ * user, so every length it sends is bounded before use. */
+int
+cdi_nbd_handshake (int       sock,
+                   uint64_t *ret_size,
+                   uint16_t *ret_flags)
+{
+  struct __attribute__ ((packed))
+  {
+    uint64_t magic, opt_magic;
+    uint16_t flags;
+  } hello;
+  struct __attribute__ ((packed))
+  {
+    uint64_t magic;
+    uint32_t option, length, name_length;
+    uint16_t n_info;
+  } go;
+  struct __attribute__ ((packed))
+  {
+    uint64_t magic;
+    uint32_t option, type, length;
+  } reply;
+  uint8_t data[MAX_REPLY_LEN];
+  uint32_t client_flags;
+  uint64_t size = 0;
+  uint16_t tflags = 0;
+  bool have_export = false;
+  int r;
+
+  r = read_full (sock, &hello, sizeof hello);
+  if (r < 0)
+    return r;
+  if (be64toh (hello.magic) != NBD_MAGIC_INIT || be64toh (hello.opt_magic) != NBD_MAGIC_OPT)
+    return -EPROTO;
+  if ((be16toh (hello.flags) & NBD_HS_FIXED_NEWSTYLE) == 0)
+    return -EPROTO;
+  client_flags = NBD_HS_FIXED_NEWSTYLE | (be16toh (hello.flags) & NBD_HS_NO_ZEROES);
+  client_flags = htobe32 (client_flags);
+  r = write_full (sock, &client_flags, sizeof client_flags);
+  if (r < 0)
+    return r;
+
+  go.magic = htobe64 (NBD_MAGIC_OPT);
+  go.option = htobe32 (NBD_OPT_GO);
+  go.length = htobe32 (4 + 2);
+  go.name_length = 0;
+  go.n_info = 0;
+  r = write_full (sock, &go, sizeof go);
+  if (r < 0)
+    return r;
+
+  for (int i = 0; i < MAX_REPLIES; i++)
+    {
+      uint32_t type, length;
+
+      r = read_full (sock, &reply, sizeof reply);
+      if (r < 0)
+        return r;
+      type = be32toh (reply.type);
+      length = be32toh (reply.length);
+      if (be64toh (reply.magic) != NBD_MAGIC_REP || be32toh (reply.option) != NBD_OPT_GO)
+        return -EPROTO;
+      if (length > MAX_REPLY_LEN)
+        return -EPROTO;
+      r = read_full (sock, data, length);
+      if (r < 0)
+        return r;
+      if (type & NBD_REP_ERR_BIT)
+        return -ENXIO;
+      if (type == NBD_REP_INFO && length >= 2 && ((data[0] << 8) | data[1]) == NBD_INFO_EXPORT)
+        {
+          if (length != 12)
+            return -EPROTO;
+          memcpy (&size, data + 2, 8);
+          memcpy (&tflags, data + 10, 2);
+          size = be64toh (size);
+          tflags = be16toh (tflags);
+          have_export = true;
+        }
+      else if (type == NBD_REP_ACK)
+        {
+          if (!have_export || size == 0 || size % 512 != 0 || (tflags & NBD_FLAG_HAS_FLAGS) == 0)
+            return -EPROTO;
+          *ret_size = size;
+          *ret_flags = tflags;
+          return 0;
+        }
+    }
+  return -EPROTO;
+}
+
+/* ---------------------------------------------------------------- generic netlink */
+
+typedef struct
+{
+  uint8_t buf[NL_BUF] __attribute__ ((aligned (NLMSG_ALIGNTO)));
+  size_t len;
+  size_t nest[4];
+  int depth;
+} NlMsg;
+
+static void
+nl_begin (NlMsg   *m,
+          uint16_t family,
+          uint8_t  cmd,
+          uint8_t  version)
+{
+  struct nlmsghdr *h = (struct nlmsghdr *) m->buf;
+  struct genlmsghdr *g = (struct genlmsghdr *) NLMSG_DATA (h);
+
+  memset (m, 0, sizeof *m);
+  h->nlmsg_type = family;
+  h->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
+  h->nlmsg_seq = (uint32_t) time (NULL);
+  g->cmd = cmd;
+  g->version = version;
+  m->len = NLMSG_HDRLEN + GENL_HDRLEN;
+}
+
+static int
+nl_put (NlMsg      *m,
+        uint16_t    type,
+        const void *data,
+        size_t      len)
+{
+  struct nlattr *a = (struct nlattr *) (m->buf + m->len);
+  size_t total = NLA_ALIGN (NLA_HDRLEN + len);
+
+  if (m->len + total > sizeof m->buf)
+    return -ENOBUFS;
+  a->nla_type = type;
+  a->nla_len = (uint16_t) (NLA_HDRLEN + len);
+  if (len > 0)
+    memcpy ((uint8_t *) a + NLA_HDRLEN, data, len);
+  memset ((uint8_t *) a + NLA_HDRLEN + len, 0, total - NLA_HDRLEN - len);
+  m->len += total;
+  return 0;
+}
+
+static int
+nl_put_u32 (NlMsg *m, uint16_t type, uint32_t v)
+{
+  return nl_put (m, type, &v, sizeof v);
+}
+
+static int
+nl_put_u64 (NlMsg *m, uint16_t type, uint64_t v)
+{
+  return nl_put (m, type, &v, sizeof v);
+}
+
+static int
+nl_nest_begin (NlMsg *m, uint16_t type)
+{
+  if (m->depth >= 4)
+    return -ENOBUFS;
+  m->nest[m->depth++] = m->len;
+  return nl_put (m, type | NLA_F_NESTED, NULL, 0);
+}
+
+static void
+nl_nest_end (NlMsg *m)
+{
+  size_t start = m->nest[--m->depth];
+  struct nlattr *a = (struct nlattr *) (m->buf + start);
+
+  a->nla_len = (uint16_t) (m->len - start);
+}
+
+typedef int (*NlAttrFunc) (const struct nlattr *attr, void *user_data);
+
+static int
+nl_for_each_attr (const uint8_t *data,
+                  size_t         len,
+                  NlAttrFunc     func,
+                  void          *user_data)
+{
+  size_t off = 0;
+
+  while (off + NLA_HDRLEN <= len)
+    {
+      const struct nlattr *a = (const struct nlattr *) (data + off);
+      if (a->nla_len < NLA_HDRLEN || off + a->nla_len > len)
+        return -EPROTO;
+      int r = func (a, user_data);
+      if (r != 0)
+        return r;
+      off += NLA_ALIGN (a->nla_len);
+    }
+  return 0;
+}
+
+/* Sends the message and reads replies until the ACK; each data reply's attributes go to func. */
+static int
+nl_transact (int         fd,
+             NlMsg      *m,
+             NlAttrFunc  func,
+             void       *user_data)
+{
+  struct nlmsghdr *h = (struct nlmsghdr *) m->buf;
+  struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+  uint8_t buf[NL_BUF] __attribute__ ((aligned (NLMSG_ALIGNTO)));
+
+  h->nlmsg_len = (uint32_t) m->len;
+  if (sendto (fd, m->buf, m->len, 0, (struct sockaddr *) &kernel, sizeof kernel) < 0)
+    return -errno;
+
+  for (;;)
+    {
+      ssize_t n = recv (fd, buf, sizeof buf, 0);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return -errno;
+      for (struct nlmsghdr *r = (struct nlmsghdr *) buf; NLMSG_OK (r, (size_t) n);
+           r = NLMSG_NEXT (r, n))
+        {
+          if (r->nlmsg_seq != h->nlmsg_seq)
+            continue;
+          if (r->nlmsg_type == NLMSG_ERROR)
+            {
+              struct nlmsgerr *e = NLMSG_DATA (r);
+              return e->error; /* 0 is the ACK */
+            }
+          if (r->nlmsg_type == NLMSG_DONE)
+            return 0;
+          if (func != NULL && r->nlmsg_len >= NLMSG_HDRLEN + GENL_HDRLEN)
+            {
+              const uint8_t *attrs = (const uint8_t *) NLMSG_DATA (r) + GENL_HDRLEN;
+              int rr = nl_for_each_attr (attrs, r->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN,
+                                         func, user_data);
+              if (rr < 0)
+                return rr;
+            }
+        }
+    }
+}
+
+static int
+family_id_attr (const struct nlattr *a,
+                void                *user_data)
+{
+  if (a->nla_type == CTRL_ATTR_FAMILY_ID && a->nla_len >= NLA_HDRLEN + 2)
+    memcpy (user_data, (const uint8_t *) a + NLA_HDRLEN, 2);
+  return 0;
+}
+
+static int
+nbd_genl_open (int      *ret_fd,
+               uint16_t *ret_family)
+{
+  NlMsg m;
+  uint16_t family = 0;
+  int fd, r;
+
+  fd = socket (AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
+  if (fd < 0)
+    return -errno;
+  nl_begin (&m, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1);
+  r = nl_put (&m, CTRL_ATTR_FAMILY_NAME, NBD_GENL_FAMILY_NAME, sizeof NBD_GENL_FAMILY_NAME);
+  if (r == 0)
+    r = nl_transact (fd, &m, family_id_attr, &family);
+  if (r == 0 && family == 0)
+    r = -ENOPKG;
+  if (r < 0)
+    {
+      close (fd);
+      return r == -ENOENT ? -ENOPKG : r;
+    }
+  *ret_fd = fd;
+  *ret_family = family;
+  return 0;
+}
+
+static int
+index_attr (const struct nlattr *a,
+            void                *user_data)
+{
+  if (a->nla_type == NBD_ATTR_INDEX && a->nla_len >= NLA_HDRLEN + 4)
+    memcpy (user_data, (const uint8_t *) a + NLA_HDRLEN, 4);
+  return 0;
+}
+
+static int
+netlink_connect (int         sock,
+                 uint64_t    size,
+                 uint16_t    flags,
+                 const char *backend_id,
+                 int        *ret_index)
+{
+  NlMsg m;
+  uint16_t family;
+  uint32_t index = UINT32_MAX;
+  int fd, r;
+
+  r = nbd_genl_open (&fd, &family);
+  if (r < 0)
+    return r;
+  nl_begin (&m, family, NBD_CMD_CONNECT, NBD_GENL_VERSION);
+  /* No NBD_ATTR_INDEX: the kernel picks a free device (or makes one), atomically. */
+  r = nl_put_u64 (&m, NBD_ATTR_SIZE_BYTES, size);
+  if (r == 0)
+    r = nl_put_u64 (&m, NBD_ATTR_BLOCK_SIZE_BYTES, 512);
+  if (r == 0)
+    r = nl_put_u64 (&m, NBD_ATTR_SERVER_FLAGS, flags);
+  if (r == 0 && backend_id != NULL)
+    r = nl_put (&m, NBD_ATTR_BACKEND_IDENTIFIER, backend_id, strlen (backend_id) + 1);
+  if (r == 0)
+    r = nl_nest_begin (&m, NBD_ATTR_SOCKETS);
+  if (r == 0)
+    r = nl_nest_begin (&m, NBD_SOCK_ITEM);
+  if (r == 0)
+    r = nl_put_u32 (&m, NBD_SOCK_FD, (uint32_t) sock);
+  if (r == 0)
+    {
+      nl_nest_end (&m);
+      nl_nest_end (&m);
+      r = nl_transact (fd, &m, index_attr, &index);
+    }
+  close (fd);
+  if (r < 0)
+    return r;
+  if (index == UINT32_MAX || index > 1000000)
+    return -EPROTO;
+  *ret_index = (int) index;
+  return 0;
+}
+
+int
+cdi_nbd_detach (int index)
+{
+  NlMsg m;
+  uint16_t family;
+  int fd, r;
+
+  r = nbd_genl_open (&fd, &family);
+  if (r < 0)
+    return r;
+  nl_begin (&m, family, NBD_CMD_DISCONNECT, NBD_GENL_VERSION);
+  r = nl_put_u32 (&m, NBD_ATTR_INDEX, (uint32_t) index);
+  if (r == 0)
+    r = nl_transact (fd, &m, NULL, NULL);
+  close (fd);
+  return r;
+}
+
+typedef struct
+{
+  int index;
+  bool found, connected;
+} StatusQuery;
+
+static int
+device_attr (const struct nlattr *a,
+             void                *user_data)
+{
+  StatusQuery *q = user_data;
+  const uint8_t *payload = (const uint8_t *) a + NLA_HDRLEN;
+  size_t len = a->nla_len - NLA_HDRLEN;
+
+  if ((a->nla_type & NLA_TYPE_MASK) == NBD_DEVICE_ITEM)
+    {
+      StatusQuery item = { .index = -1 };
+      int r = nl_for_each_attr (payload, len, device_attr, &item);
+      if (r < 0)
+        return r;
+      if (item.index == q->index)
+        {
+          q->found = true;
+          q->connected = item.connected;
+        }
+    }
+  else if (a->nla_type == NBD_DEVICE_INDEX && len >= 4)
+    memcpy (&q->index, payload, 4);
+  else if (a->nla_type == NBD_DEVICE_CONNECTED && len >= 1)
+    q->connected = payload[0] != 0;
+  return 0;
+}
+
+static int
+device_list_attr (const struct nlattr *a,
+                  void                *user_data)
+{
+  if ((a->nla_type & NLA_TYPE_MASK) == NBD_ATTR_DEVICE_LIST)
+    return nl_for_each_attr ((const uint8_t *) a + NLA_HDRLEN, a->nla_len - NLA_HDRLEN,
+                             device_attr, user_data);
+  return 0;
+}
+
+int
+cdi_nbd_is_connected (int   index,
+                      bool *ret_connected)
+{
+  NlMsg m;
+  StatusQuery q = { .index = index };
+  uint16_t family;
+  int fd, r;
+
+  r = nbd_genl_open (&fd, &family);
+  if (r < 0)
+    return r;
+  nl_begin (&m, family, NBD_CMD_STATUS, NBD_GENL_VERSION);
+  r = nl_put_u32 (&m, NBD_ATTR_INDEX, (uint32_t) index);
+  if (r == 0)
+    r = nl_transact (fd, &m, device_list_attr, &q);
+  close (fd);
+  if (r == -ENOENT || r == -ENODEV)
+    {
+      *ret_connected = false;
+      return 0;
+    }
+  if (r < 0)
+    return r;
+  *ret_connected = q.found && q.connected;
+  return 0;
+}
+
+int
+cdi_nbd_backend (int    index,
+                 char  *buf,
+                 size_t buf_size)
+{
+  char path[64];
+  ssize_t n;
+  int fd;
+
+  snprintf (path, sizeof path, "/sys/block/nbd%d/backend", index);
+  fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return -errno;
+  n = read (fd, buf, buf_size - 1);
+  close (fd);
+  if (n < 0)
+    return -errno;
+  while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\0'))
+    n--;
+  buf[n] = '\0';
+  return 0;
+}
+
+/* ---------------------------------------------------------------- serving */
+
+static int
+make_listener (int                 run_dir_fd,
+               struct sockaddr_un *ret_addr,
+               char               *ret_name,
+               size_t              name_size)
+{
+  struct sockaddr_un addr = { .sun_family = AF_UNIX };
+  char dir[64];
+  int fd;
+
+  /* bind() takes a path; the directory is root-only, reached through our own fd. */
+  snprintf (dir, sizeof dir, "/proc/self/fd/%d", run_dir_fd);
+  fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0)
+    return -errno;
+  for (int attempt = 0; attempt < 16; attempt++)
+    {
+      unsigned int rnd;
+      if (getentropy (&rnd, sizeof rnd) < 0)
+        rnd = (unsigned int) getpid () ^ (unsigned int) time (NULL) ^ (unsigned int) attempt;
+      snprintf (ret_name, name_size, "nbd-%08x.sock", rnd);
+      snprintf (addr.sun_path, sizeof addr.sun_path, "%.40s/%.40s", dir, ret_name);
+      if (bind (fd, (struct sockaddr *) &addr, sizeof addr) == 0)
+        {
+          if (listen (fd, 1) < 0)
+            break;
+          *ret_addr = addr;
+          return fd;
+        }
+      if (errno != EADDRINUSE)
+        break;
+    }
+  int saved = errno;
+  close (fd);
+  return -saved;
+}
+
+static void
+stop_server (pid_t pid)
+{
+  int status;
+
+  if (pid <= 0)
+    return;
+  kill (pid, SIGTERM);
+  for (int i = 0; i < 100; i++)
+    {
+      if (waitpid (pid, &status, WNOHANG) == pid)
+        return;
+      usleep (50 * 1000);
+    }
+  kill (pid, SIGKILL);
+  waitpid (pid, &status, 0);
+}
+
+int
+cdi_nbd_attach (int         run_dir_fd,
+                int         image_fd,
+                uid_t       uid,
+                gid_t       gid,
+                bool        read_only,
+                const char *backend_id,
+                CdiNbd     *ret_nbd)
+{
+  /* The image is reached through the fd we checked; backing= (empty) forbids any backing file
+   * even if the header were changed after our check, and driver=qcow2 means no probing. */
+  char *const argv_rw[] = {
+    (char *) "qemu-nbd", (char *) "--image-opts", (char *) "--discard=unmap",
+    (char *) "--cache=writeback", (char *) "--",
+    (char *) "driver=qcow2,backing=,file.driver=file,file.filename=/proc/self/fd/4", NULL
+  };
+  char *const argv_ro[] = {
+    (char *) "qemu-nbd", (char *) "--image-opts", (char *) "--read-only",
+    (char *) "--cache=writeback", (char *) "--",
+    (char *) "driver=qcow2,backing=,file.driver=file,file.filename=/proc/self/fd/4", NULL
+  };
+  char *const env[] = { (char *) "LISTEN_FDS=1", NULL };
+  struct sockaddr_un addr;
+  struct timeval tv = { .tv_sec = HANDSHAKE_TIMEOUT_S };
+  struct timeval no_tv = { 0 };
+  char sock_name[64];
+  pid_t pid = -1;
+  uint64_t size;
+  uint16_t flags;
+  int listener, sock = -1, index, status, r;
+
+  r = cdi_nbd_load_module ();
+  if (r < 0)
+    return r;
+
+  listener = make_listener (run_dir_fd, &addr, sock_name, sizeof sock_name);
+  if (listener < 0)
+    return listener;
+
+  {
+    CdiRunFd fds[] = { { listener, 3 }, { image_fd, 4 } };
+    int devnull = open ("/dev/null", O_WRONLY | O_CLOEXEC);
+    CdiRunOptions o = {
+      .as_caller = true, .uid = uid, .gid = gid, .detach = true,
+      .stdout_fd = devnull, .stderr_fd = devnull,
+      .fds = fds, .n_fds = 2, .extra_env = env, .env_listen_pid = true,
+    };
+    r = devnull < 0 ? -errno : 0;
+    if (r == 0)
+      r = cdi_run_spawn (QEMU_NBD_PATH, read_only ? argv_ro : argv_rw, &o, &pid);
+    if (devnull >= 0)
+      close (devnull);
+  }
+  if (r < 0)
+    goto fail;
+
+  sock = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (sock < 0 || connect (sock, (struct sockaddr *) &addr, sizeof addr) < 0)
+    {
+      r = -errno;
+      goto fail;
+    }
+  /* Our copy of the listener must go, or a server that dies would leave us waiting. */
+  unlinkat (run_dir_fd, sock_name, 0);
+  close (listener);
+  listener = -1;
+
+  setsockopt (sock, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  r = cdi_nbd_handshake (sock, &size, &flags);
+  if (r < 0)
+    {
+      /* Most often qemu-nbd refused the image (locked by another user of it, corrupt). */
+      if (waitpid (pid, &status, WNOHANG) == pid)
+        {
+          pid = -1;
+          r = r == -ECONNRESET ? -EBUSY : r;
+        }
+      goto fail;
+    }
+  setsockopt (sock, SOL_SOCKET, SO_RCVTIMEO, &no_tv, sizeof no_tv);
+  if (read_only)
+    flags |= NBD_FLAG_READ_ONLY;
+
+  r = netlink_connect (sock, size, flags, backend_id, &index);
+  if (r < 0)
+    goto fail;
+  close (sock);
+
+  ret_nbd->index = index;
+  ret_nbd->server_pid = pid;
+  ret_nbd->size = size;
+  return 0;
+
+fail:
+  if (listener >= 0)
+    {
+      unlinkat (run_dir_fd, sock_name, 0);
+      close (listener);
+    }
+  if (sock >= 0)
+    close (sock);
+  stop_server (pid);
+  return r;
+}
