@@ -20,6 +20,8 @@ typedef struct
 {
   char *verb;
   GSubprocess *process;
+  GPtrArray *records; /* what the helper printed, kept also when it failed */
+  char *stderr_text;
 } RunData;
 
 static void
@@ -27,6 +29,8 @@ run_data_free (RunData *data)
 {
   g_free (data->verb);
   g_clear_object (&data->process);
+  g_clear_pointer (&data->records, g_ptr_array_unref);
+  g_free (data->stderr_text);
   g_free (data);
 }
 
@@ -219,6 +223,8 @@ communicate_cb (GObject      *source,
   records = cdi_records_parse (text, size);
   if (err != NULL)
     err_text = g_strndup (g_bytes_get_data (err, NULL), g_bytes_get_size (err));
+  data->records = g_ptr_array_ref (records);
+  data->stderr_text = g_strdup (err_text);
 
   if (!g_subprocess_get_if_exited (data->process))
     {
@@ -434,4 +440,30 @@ cdi_helper_client_recover_async (GCancellable        *cancellable,
 {
   cdi_helper_client_run_async (CDI_HELPER_VERB_RECOVER, NULL, NULL, /* passphrase= */ NULL,
                                cancellable, callback, user_data);
+}
+
+/* The records and the standard error text of the helper run that @result (from
+ * cdi_helper_client_run_async() or a typed wrapper) reports, also when it failed: a busy close
+ * lists its holders. NULL if the helper did not run to its end. Transfer none: valid as long as
+ * @result. */
+GPtrArray *
+cdi_helper_client_run_get_records (GAsyncResult *result)
+{
+  RunData *data;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  data = g_task_get_task_data (G_TASK (result));
+  return data != NULL ? data->records : NULL;
+}
+
+const char *
+cdi_helper_client_run_get_stderr (GAsyncResult *result)
+{
+  RunData *data;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  data = g_task_get_task_data (G_TASK (result));
+  return data != NULL ? data->stderr_text : NULL;
 }

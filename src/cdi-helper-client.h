@@ -66,6 +66,9 @@ void      cdi_helper_client_run_async       (const char                   *verb,
 gboolean  cdi_helper_client_run_finish      (GAsyncResult                 *result,
                                              GPtrArray                   **ret_records,
                                              GError                      **error);
+/* Also after a failure (a busy close's holders; the helper's stderr for a verbose mode) */
+GPtrArray  *cdi_helper_client_run_get_records (GAsyncResult *result);
+const char *cdi_helper_client_run_get_stderr  (GAsyncResult *result);
 
 /* Typed wrappers; finish each with cdi_helper_client_run_finish() */
 void      cdi_helper_client_format_async    (const char                   *image,

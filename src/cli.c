@@ -1,10 +1,14 @@
-/* cli.c - crypt-disk-image: the command-line tool
+/* cli.c - crypt-disk-image: the command-line tool (also run as crypt-disk-image-create)
  * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Everything is in the cli-*.c files, which tests link: cli-run.c is the entry point.
  */
 #include "config.h"
 
 #include <glib/gi18n.h>
 #include <locale.h>
+
+#include "cli-run.h"
 
 int
 main (int   argc,
@@ -15,6 +19,5 @@ main (int   argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 
-  g_printerr (_("%s: no commands yet\n"), g_get_prgname () ? g_get_prgname () : argv[0]);
-  return argc > 1 ? 2 : 0;
+  return cli_run (argc, (const char * const *) argv);
 }

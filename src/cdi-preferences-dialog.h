@@ -1,0 +1,27 @@
+/* cdi-preferences-dialog.h - the applet's preferences: files on open, notifications, default
+ * auto-close rules, and starting at login
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * Starting at login is a file, not a setting: ~/.config/autostart/<app id>.desktop with
+ * X-GNOME-Autostart-enabled=true is written when it is turned on, and removed when it is
+ * turned off.
+ */
+#pragma once
+
+#include "cdi-application.h"
+
+G_BEGIN_DECLS
+
+#define CDI_TYPE_PREFERENCES_DIALOG (cdi_preferences_dialog_get_type ())
+
+G_DECLARE_FINAL_TYPE (CdiPreferencesDialog, cdi_preferences_dialog, CDI, PREFERENCES_DIALOG,
+                      GtkDialog)
+
+void     cdi_preferences_dialog_present (CdiApplication *app);
+
+char    *cdi_autostart_path             (void);
+gboolean cdi_autostart_is_enabled       (void);
+gboolean cdi_autostart_set_enabled      (gboolean        enabled,
+                                         GError        **error);
+
+G_END_DECLS
