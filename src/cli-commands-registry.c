@@ -120,7 +120,7 @@ cli_command_add (CliRequest *request)
     return fail ("add", name, what, error);
 
   cli_log ("add", name, NULL);
-  cli_print (_("Added “%s”: %s, opened on %s"), name, image, mountpoint);
+  cli_print (_("Added “%s”: %s (mount point %s)"), name, image, mountpoint);
   if (request->source == CDI_PASSPHRASE_SOURCE_KEYRING)
     cli_print (_("Its passphrase is asked for at the first open, then kept in the keyring."));
   return CLI_EXIT_OK;

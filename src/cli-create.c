@@ -155,7 +155,7 @@ print_done (CliRequest *request,
             const char *image,
             const char *mountpoint)
 {
-  cli_print (_("Created “%s”: %s, opened on %s"), name, image, mountpoint);
+  cli_print (_("Created “%s”: %s (mount point %s); it is closed"), name, image, mountpoint);
   if (request->script != NULL)
     {
       cli_print (_("Run the following script to open “%s”, decrypt it and mount it on “%s”:"),
