@@ -50,7 +50,7 @@ exit_code_for (int r)
       return CDI_HELPER_EXIT_USAGE;
     case EBADMSG: case ELOOP: case EACCES: case EMLINK: case ENOTDIR: case ENOTEMPTY:
     case EMEDIUMTYPE: case EXDEV: case EMSGSIZE: case ENODATA: case ENOENT: case EISDIR:
-    case ENAMETOOLONG: case EROFS: case ESRCH:
+    case ENAMETOOLONG: case EROFS: case ESRCH: case ENOSPC:
       return CDI_HELPER_EXIT_REFUSED;
     case EKEYREJECTED:
       return CDI_HELPER_EXIT_WRONG_PASSPHRASE;
@@ -156,6 +156,10 @@ main (int   argc,
       }
   cdi_passphrase_wipe (&passphrase);
   fflush (stdout);
+  /* EINVAL means "usage" only from the argument parser; from a verb it is an input that
+   * turned out unusable (a non-regular file, a device libcryptsetup cannot use). */
+  if (r == -EINVAL)
+    r = -EMEDIUMTYPE;
 
   if (r < 0)
     {

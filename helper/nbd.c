@@ -609,6 +609,48 @@ stop_server (pid_t pid)
   waitpid (pid, &status, 0);
 }
 
+static int
+open_log (int    run_dir_fd,
+          char  *ret_name,
+          size_t name_size)
+{
+  for (int attempt = 0; attempt < 16; attempt++)
+    {
+      unsigned int rnd = 0;
+      int fd;
+      if (getentropy (&rnd, sizeof rnd) < 0)
+        rnd = (unsigned int) getpid () ^ (unsigned int) attempt;
+      snprintf (ret_name, name_size, "qemu-nbd-%08x.log", rnd);
+      fd = openat (run_dir_fd, ret_name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+      if (fd >= 0 || errno != EEXIST)
+        return fd >= 0 ? fd : -errno;
+    }
+  return -EEXIST;
+}
+
+/* Copies what qemu-nbd said to our stderr; an image lock held elsewhere means "busy". */
+static int
+report_log (int log_fd)
+{
+  char text[2048];
+  bool busy;
+  ssize_t n;
+
+  n = pread (log_fd, text, sizeof text - 1, 0);
+  if (n <= 0)
+    return -EIO;
+  text[n] = '\0';
+  busy = strstr (text, "lock") != NULL;
+  for (char *line = strtok (text, "\n"); line != NULL; line = strtok (NULL, "\n"))
+    {
+      for (char *c = line; *c != '\0'; c++)
+        if ((unsigned char) *c < 0x20 || *c == 0x7f)
+          *c = '?';
+      fprintf (stderr, "qemu-nbd: %s\n", line);
+    }
+  return busy ? -EBUSY : -EIO;
+}
+
 int
 cdi_nbd_attach (int         run_dir_fd,
                 int         image_fd,
@@ -638,7 +680,8 @@ cdi_nbd_attach (int         run_dir_fd,
   pid_t pid = -1;
   uint64_t size;
   uint16_t flags;
-  int listener, sock = -1, index, status, r;
+  char log_name[64];
+  int listener, sock = -1, log_fd = -1, index, status, r;
 
   r = cdi_nbd_load_module ();
   if (r < 0)
@@ -648,19 +691,22 @@ cdi_nbd_attach (int         run_dir_fd,
   if (listener < 0)
     return listener;
 
+  /* qemu-nbd outlives us, so its messages cannot go to our stderr (a closed pipe would kill
+   * it); they go to a root-only log, read back if it fails to start, then unlinked. */
+  log_fd = open_log (run_dir_fd, log_name, sizeof log_name);
+  if (log_fd < 0)
+    {
+      r = log_fd;
+      goto fail;
+    }
   {
     CdiRunFd fds[] = { { listener, 3 }, { image_fd, 4 } };
-    int devnull = open ("/dev/null", O_WRONLY | O_CLOEXEC);
     CdiRunOptions o = {
       .as_caller = true, .uid = uid, .gid = gid, .detach = true,
-      .stdout_fd = devnull, .stderr_fd = devnull,
+      .stdout_fd = log_fd, .stderr_fd = log_fd,
       .fds = fds, .n_fds = 2, .extra_env = env, .env_listen_pid = true,
     };
-    r = devnull < 0 ? -errno : 0;
-    if (r == 0)
-      r = cdi_run_spawn (QEMU_NBD_PATH, read_only ? argv_ro : argv_rw, &o, &pid);
-    if (devnull >= 0)
-      close (devnull);
+    r = cdi_run_spawn (QEMU_NBD_PATH, read_only ? argv_ro : argv_rw, &o, &pid);
   }
   if (r < 0)
     goto fail;
@@ -680,12 +726,17 @@ cdi_nbd_attach (int         run_dir_fd,
   r = cdi_nbd_handshake (sock, &size, &flags);
   if (r < 0)
     {
-      /* Most often qemu-nbd refused the image (locked by another user of it, corrupt). */
-      if (waitpid (pid, &status, WNOHANG) == pid)
+      /* Most often qemu-nbd refused the image: it is in use by another program (qemu's image
+       * lock), or damaged. Its own words say which. */
+      for (int i = 0; i < 40 && pid > 0; i++)
         {
-          pid = -1;
-          r = r == -ECONNRESET ? -EBUSY : r;
+          if (waitpid (pid, &status, WNOHANG) == pid)
+            pid = -1;
+          else
+            usleep (50 * 1000);
         }
+      if (pid < 0)
+        r = report_log (log_fd);
       goto fail;
     }
   setsockopt (sock, SOL_SOCKET, SO_RCVTIMEO, &no_tv, sizeof no_tv);
@@ -696,6 +747,8 @@ cdi_nbd_attach (int         run_dir_fd,
   if (r < 0)
     goto fail;
   close (sock);
+  unlinkat (run_dir_fd, log_name, 0);
+  close (log_fd);
 
   ret_nbd->index = index;
   ret_nbd->server_pid = pid;
@@ -703,6 +756,11 @@ cdi_nbd_attach (int         run_dir_fd,
   return 0;
 
 fail:
+  if (log_fd >= 0)
+    {
+      unlinkat (run_dir_fd, log_name, 0);
+      close (log_fd);
+    }
   if (listener >= 0)
     {
       unlinkat (run_dir_fd, sock_name, 0);

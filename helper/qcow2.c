@@ -143,6 +143,8 @@ cdi_qcow2_check_header (const uint8_t *buf,
     return refuse (-EXDEV, "QCow2 image has a backing file", ret_reason);
   if (be32 (buf + 32) != 0)
     return refuse (-EXDEV, "QCow2 image uses qcow2 encryption", ret_reason);
+  if (be64 (buf + 24) == 0)
+    return refuse (-EMEDIUMTYPE, "QCow2 image has a virtual size of 0", ret_reason);
 
   if (be32 (buf + 4) == 2)
     header_length = QCOW2_V2_HEADER_LENGTH;
@@ -158,6 +160,10 @@ cdi_qcow2_check_header (const uint8_t *buf,
         return refuse (-EXDEV, "QCow2 image uses an external data file", ret_reason);
       if ((incompatible & ~QCOW2_INCOMPAT_ALLOWED) != 0)
         return refuse (-EXDEV, "QCow2 image uses an unknown incompatible feature", ret_reason);
+      /* qemu refuses to write to such an image; say why instead of failing later */
+      if ((incompatible & QCOW2_INCOMPAT_CORRUPT) != 0)
+        return refuse (-EMEDIUMTYPE, "QCow2 image is marked corrupt (repair it with "
+                       "qemu-img check -r all)", ret_reason);
 
       length = be32 (buf + 100);
       if (length < QCOW2_V3_HEADER_LENGTH_MIN || length % 8 != 0 || length > cluster_size)

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -25,6 +27,7 @@
 #include "verbs.h"
 
 #define EMPTY_CHECK_BYTES (1024 * 1024)
+#define FORMAT_MIN_BYTES (UINT64_C (32) << 20) /* LUKS2 header (16 MiB) and a small ext4 */
 #define DEFAULT_LABEL "crypt-disk-image"
 
 typedef struct
@@ -32,12 +35,34 @@ typedef struct
   int image_fd;
   int mount_fd;
   CdiNbd nbd;
-  bool undo_nbd, undo_dm, undo_mount;
+  bool undo_nbd, undo_dm, undo_mount, undo_format;
   char device[32];
   char mapper[CDI_LUKS_NAME_MAX];
   char mapper_path[96];
   uint64_t mnt_id;
 } CdiSetup;
+
+/* A failed format leaves the image as empty as it found it: discards through qemu-nbd
+ * (--discard=unmap) drop the clusters, which then read as zeros again. */
+static int
+discard_device (const char *device,
+                uint64_t    size)
+{
+  uint64_t range[2] = { 0, size };
+  int fd, r = 0;
+
+  fd = open (device, O_WRONLY | O_CLOEXEC);
+  if (fd < 0)
+    return -errno;
+  if (ioctl (fd, BLKDISCARD, range) < 0)
+    {
+      uint64_t head[2] = { 0, size < FORMAT_MIN_BYTES ? size : FORMAT_MIN_BYTES };
+      if (ioctl (fd, BLKZEROOUT, head) < 0)
+        r = -errno;
+    }
+  close (fd);
+  return r;
+}
 
 static void
 setup_undo (CdiSetup *s,
@@ -50,6 +75,8 @@ setup_undo (CdiSetup *s,
     fprintf (stderr, "undo: unmounting %s failed, ignoring\n", path);
   if (s->undo_dm && cdi_luks_deactivate (s->mapper) < 0)
     fprintf (stderr, "undo: locking %s failed, ignoring\n", s->mapper);
+  if (s->undo_format && discard_device (s->device, s->nbd.size) < 0)
+    fprintf (stderr, "undo: discarding what format wrote to %s failed, ignoring\n", s->device);
   if (s->undo_nbd)
     {
       unsigned long long start = 0;
@@ -222,7 +249,15 @@ cdi_verb_format (CdiContext       *ctx,
   if (r < 0)
     goto fail;
 
+  if (s.nbd.size < FORMAT_MIN_BYTES)
+    {
+      ctx->reason = "the image is too small: a disk needs at least 32 MiB";
+      r = -ENOSPC;
+      goto fail;
+    }
+
   ctx->what = "formatting LUKS2";
+  s.undo_format = true;
   params.sector_size = s.nbd.size % 4096 == 0 ? 4096 : 512;
   r = cdi_luks_format (s.device, &params, ctx->passphrase->data, ctx->passphrase->len,
                        uuid, sizeof uuid);
@@ -254,6 +289,7 @@ cdi_verb_format (CdiContext       *ctx,
   if (r < 0)
     goto fail;
   s.undo_dm = false;
+  s.undo_format = false;
   setup_undo (&s, true);
   cdi_record_write (stdout, CDI_HELPER_RECORD_DISK, "image", req->args[0], "uuid", uuid,
                     "mapper", s.mapper, NULL);

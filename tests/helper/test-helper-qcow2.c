@@ -53,7 +53,7 @@ static const HeaderCase header_cases[] = {
   { "v3-ok", 3, { { 0 } }, 0, 0 },
   { "v2-ok", 2, { { 0 } }, 0, 0 },
   { "v3-min-header-length", 3, { { 100, 4, 104 } }, 0, 0 },
-  { "v3-dirty-corrupt-zstd-extl2-ok", 3, { { 72, 8, 0x1b } }, 0, 0 },
+  { "v3-dirty-zstd-extl2-ok", 3, { { 72, 8, 0x19 } }, 0, 0 },
   { "v3-compatible-bits-ignored", 3, { { 80, 8, UINT64_MAX } }, 0, 0 },
   { "v3-autoclear-bits-ignored", 3, { { 88, 8, 1 } }, 0, 0 },
   { "cluster-bits-9", 3, { { 20, 4, 9 }, { 100, 4, 112 } }, 512, 0 },
@@ -65,6 +65,10 @@ static const HeaderCase header_cases[] = {
     { { 112, 4, 0x12345678 }, { 116, 4, CLUSTER_SIZE - 120 } }, 0, 0 },
   { "v3-backing-format-without-backing-ok", 3,
     { { 112, 4, EXT_BACKING_FORMAT }, { 116, 4, 5 } }, 0, 0 },
+
+  /* Images qemu would not serve read-write, refused up front */
+  { "v3-corrupt-bit", 3, { { 72, 8, 0x2 } }, 0, -EMEDIUMTYPE },
+  { "virtual-size-0", 3, { { 24, 8, 0 } }, 0, -EMEDIUMTYPE },
 
   /* Not QCow2 */
   { "zeros", 3, { { 0, 4, 0 } }, 0, -EMEDIUMTYPE },
