@@ -2,7 +2,7 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * qemu-nbd runs on a file the user owns and can rewrite at any time. A backing file or an
- * external data file would let the image name another file or a device (old-tools.md W-S2),
+ * external data file would let the image name another file or a device (a hole the older bash tools had),
  * and qcow2-level encryption would hide the LUKS layer from us. This check reads the header
  * from the already opened fd; it is defence in depth, since the user can rewrite the header
  * after it: the helper must still start qemu-nbd with a fixed format and no backing file.

@@ -1,7 +1,7 @@
 /* cdi-helper-client.c - run crypt-disk-image-helper through pkexec and map its exit codes
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The only file that knows about pkexec (house style 3 and 25).
+ * The only file that knows about pkexec.
  */
 #include "config.h"
 

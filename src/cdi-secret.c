@@ -1,9 +1,9 @@
 /* cdi-secret.c - disk passphrases in the user's keyring (Secret Service)
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * The only file that includes libsecret (house style 3 and 28). It uses the SecretService API
+ * The only file that includes libsecret. It uses the SecretService API
  * rather than secret_password_lookup(): that one reports a keyring that stayed locked exactly
- * like a missing secret (docs/gui-test-recipes.md 3.3), and secret_password_clear() silently
+ * like a missing secret, and secret_password_clear() silently
  * deletes nothing from a locked keyring.
  */
 #include "config.h"

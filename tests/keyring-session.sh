@@ -3,7 +3,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
 # Usage: tests/keyring-session.sh COMMAND [ARG...]
-# Follows docs/gui-test-recipes.md section 3.1: a fresh HOME and XDG_RUNTIME_DIR exported
+# A fresh HOME and XDG_RUNTIME_DIR exported
 # BEFORE dbus-run-session (activated services inherit the bus daemon's environment), then
 # gnome-keyring-daemon --unlock with the password in CDI_TEST_KEYRING_PASSWORD (default
 # "test-pw", no trailing newline) so a fresh "login" keyring exists, unlocked, as the default

@@ -5,7 +5,7 @@
 
 usage: kr-unlock.py unlock PASSWORD [collection]   |   kr-unlock.py lock [collection]
 
-docs/gui-test-recipes.md section 3.3 (kr_unlock.py): unlocking goes through gnome-keyring's
+Unlocking goes through gnome-keyring's
 internal UnlockWithMasterPassword, which needs no prompt. Exits 0 when the collection ends up
 in the wanted state, 1 otherwise."""
 import sys

@@ -8,7 +8,7 @@
 # /usr/local/bin and the built polkit policy into the guest's throwaway root; a test-only polkit
 # rule lets the test user run the helper's actions without a password and without a logind
 # session (there is none in the guest: no allow_active, the rule decides); start a system bus
-# and polkitd by hand (docs/gui-test-recipes.md section 5). There is no sudo fallback: pkexec
+# and polkitd by hand. There is no sudo fallback: pkexec
 # is what this test is about.
 # User part (runuser, no logind session): Xvfb, then tests/keyring-session.sh (private session
 # bus, real gnome-keyring, unlocked, fresh HOME) around tests/vm/applet-e2e.py, which creates the

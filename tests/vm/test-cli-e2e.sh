@@ -8,7 +8,7 @@
 # helper at HELPER_PATH, the CLI in /usr/local/bin (where easing scripts call it), the built
 # polkit policy, and a test-only polkit rule that lets the test user run the helper's actions
 # without a password; it starts a system bus and polkitd by hand
-# (docs/gui-test-recipes.md section 5). If pkexec still cannot run the helper, the test falls
+# If pkexec still cannot run the helper, the test falls
 # back to sudo through the CDI_HELPER test seam and says so ("# MODE: sudo").
 # Covered: check-deps (all there, something missing); create (cheap KDF) -> open -> write ->
 # busy close (holders, exit 5) -> close --wait -> reopen -> checksum; wrong passphrase (exit 4);

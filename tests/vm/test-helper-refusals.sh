@@ -13,7 +13,7 @@
 # cdi-* mapping, no connected nbd device, no qemu-nbd, no mount, no state record or socket of
 # the helper), then a cleanup so a failure does not cascade. Groups: A with nothing open;
 # B with the caller's own disk open (nosuid/nodev, busy format, a copy of an open image);
-# C with another user's disk open. Attacks from docs/old-tools.md 8.1 (W-S1..W-S4).
+# C with another user's disk open. Attacks the older bash tools allowed (a suid binary or device node in the image, backing and data files, symlinks, unchecked devices).
 # The expected codes are the helper's design (a FIFO, a device node or a directory as the
 # image is refused input, 4, not a usage error, 2; so is a header or size libcryptsetup or
 # qemu-nbd rejects); cases may fail until the helper agrees. The table at the end of the
