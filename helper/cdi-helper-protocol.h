@@ -17,6 +17,26 @@
  *   trim    MOUNTPOINT
  *   status
  *   recover
+ *   inspect IMAGE                                    no passphrase; nothing is unlocked
+ *   passwd  [--pbkdf-memory=KIB] [--pbkdf-time=MS] [--pbkdf-iterations=N] [--pbkdf=argon2id|pbkdf2]
+ *           IMAGE                                   old and new passphrase on stdin (framed)
+ *   grow    IMAGE BYTES                             an open disk: image, LUKS and ext4 online
+ *   backup-header IMAGE                             stdout: the raw LUKS header backup
+ *
+ * inspect: the image passes the same checks as for open (qcow2, no backing or data file, the
+ *   caller's own); it is served read-only and the LUKS header read without unlocking. Prints one
+ *   "luks" record. No LUKS header: exit CDI_HELPER_EXIT_REFUSED. An open image is inspected
+ *   through its open device.
+ * passwd: stdin is  OLDLEN ':' OLD NEW  where OLDLEN is the strict decimal byte length of the
+ *   old passphrase; both parts must lie within the passphrase bounds. A new keyslot is added
+ *   with NEW (opened by OLD), then the keyslot OLD opened is destroyed. Wrong OLD: exit
+ *   CDI_HELPER_EXIT_WRONG_PASSPHRASE, nothing changed. Works on open and closed disks.
+ * grow: only for an open disk (a closed one is grown by its owner with `qemu-img resize`, and
+ *   the next open grows LUKS and ext4 to fill the device). BYTES is a strict decimal larger than
+ *   the current virtual size, at most CDI_HELPER_GROW_MAX_BYTES, a multiple of 512. Prints a
+ *   "disk" record of the grown disk.
+ * backup-header: stdout carries the header bytes (crypt_header_backup), nothing else; the
+ *   client writes them to a file of the user's with mode 0600.
  *
  * Passphrase (stdin): read until EOF, CDI_HELPER_PASSPHRASE_MIN..CDI_HELPER_PASSPHRASE_MAX
  *   bytes, binary-safe and used exactly as received; the helper strips nothing. The older bash
@@ -33,9 +53,13 @@
  *   trimmed  mountpoint= bytes=                                (close, trim)
  *   recovered image= mountpoint= action=                       (recover)
  *   fsck     result=clean|repaired|needs-repair                 (open)
+ *   luks     image= uuid= version=1|2 label= cipher= size=BYTES open=0|1   (inspect)
+ *   grown    image= size=BYTES fs-size=BYTES                    (grow; open when it grew ext4)
  * stderr: untranslated English diagnostics; callers translate by exit code.
  */
 #pragma once
+
+#include <stdint.h>
 
 #define CDI_HELPER_NAME "crypt-disk-image-helper"
 
@@ -63,6 +87,10 @@ enum
 #define CDI_HELPER_VERB_TRIM "trim"
 #define CDI_HELPER_VERB_STATUS "status"
 #define CDI_HELPER_VERB_RECOVER "recover"
+#define CDI_HELPER_VERB_INSPECT "inspect"
+#define CDI_HELPER_VERB_PASSWD "passwd"
+#define CDI_HELPER_VERB_GROW "grow"
+#define CDI_HELPER_VERB_BACKUP_HEADER "backup-header"
 
 /* Options */
 #define CDI_HELPER_OPT_READ_ONLY "--read-only"
@@ -82,6 +110,10 @@ enum
 #define CDI_HELPER_PBKDF_ITERATIONS_MIN 4          /* argon2id time cost; pbkdf2 needs 1000 */
 #define CDI_HELPER_PBKDF_ITERATIONS_MAX 100000000
 #define CDI_HELPER_LABEL_MAX 47                   /* LUKS2 label limit */
+#define CDI_HELPER_GROW_MAX_BYTES (UINT64_C (1) << 50) /* 1 PiB */
+/* passwd's stdin: OLDLEN ':' OLD NEW; at most this many digits in OLDLEN */
+#define CDI_HELPER_PASSWD_LEN_DIGITS_MAX 4
+#define CDI_HELPER_PASSWD_STDIN_MAX (CDI_HELPER_PASSWD_LEN_DIGITS_MAX + 1 + 2 * CDI_HELPER_PASSPHRASE_MAX)
 
 /* Record kinds on stdout */
 #define CDI_HELPER_RECORD_DISK "disk"
@@ -89,3 +121,5 @@ enum
 #define CDI_HELPER_RECORD_TRIMMED "trimmed"
 #define CDI_HELPER_RECORD_RECOVERED "recovered"
 #define CDI_HELPER_RECORD_FSCK "fsck"
+#define CDI_HELPER_RECORD_LUKS "luks"
+#define CDI_HELPER_RECORD_GROWN "grown"
