@@ -31,7 +31,9 @@ if [ "${1:-}" != "--inner" ]; then
   export HOME XDG_RUNTIME_DIR XDG_CONFIG_HOME XDG_DATA_HOME XDG_CACHE_HOME
   unset DISPLAY WAYLAND_DISPLAY DBUS_SESSION_BUS_ADDRESS
   status=0
-  dbus-run-session -- "$0" --inner "$@" || status=$?
+  # Services the bus activates (the AT-SPI registry among them) print to the bus daemon's
+  # stdout; that goes to stderr so a TAP test's stdout carries only its own lines (fd 3).
+  dbus-run-session -- "$0" --inner "$@" 3>&1 >&2 || status=$?
   exit "$status"
 fi
 shift
@@ -45,9 +47,9 @@ until gdbus call --session -d org.freedesktop.DBus -o /org/freedesktop/DBus \
         -m org.freedesktop.DBus.NameHasOwner org.freedesktop.secrets 2>/dev/null | grep -q true; do
   i=$((i + 1))
   if [ "$i" -ge 100 ]; then
-    echo "Bail out! gnome-keyring-daemon did not take org.freedesktop.secrets within 5 s"
+    echo "Bail out! gnome-keyring-daemon did not take org.freedesktop.secrets within 5 s" >&3
     exit 1
   fi
   sleep 0.05
 done
-exec "$@"
+exec "$@" >&3 3>&-
