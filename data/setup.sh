@@ -21,7 +21,8 @@ meson compile -C "$build"
 # with the /usr/local prefix; the helper goes to /usr/local/libexec.
 $as_root meson install -C "$build" --no-rebuild --quiet
 
-if pgrep -u "$(id -u)" -x crypt-disk-image-applet >/dev/null 2>&1; then
+# -f: the kernel's process name is cut to 15 characters, so -x on the name never matches
+if pgrep -u "$(id -u)" -f '^([^ ]*/)?crypt-disk-image-applet( |$)' >/dev/null 2>&1; then
   echo "setup: crypt-disk-image-applet is already running"
 elif [ -z "${DISPLAY-}${WAYLAND_DISPLAY-}" ]; then
   echo "setup: installed; no graphical session here, so start it from your desktop session with:"
