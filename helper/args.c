@@ -51,19 +51,24 @@ typedef struct
   const char *name;
   unsigned int allowed_options; /* OPT_BIT()s */
   size_t n_args;
+  int bytes_arg;                /* index of a BYTES positional argument, or -1 */
 } VerbInfo;
 
+#define PBKDF_OPTS (OPT_BIT (OPT_PBKDF) | OPT_BIT (OPT_PBKDF_MEMORY) | OPT_BIT (OPT_PBKDF_TIME) | \
+                    OPT_BIT (OPT_PBKDF_ITERATIONS))
+
 static const VerbInfo verbs[] = {
-  [CDI_VERB_FORMAT] = { CDI_HELPER_VERB_FORMAT,
-                        OPT_BIT (OPT_PBKDF) | OPT_BIT (OPT_PBKDF_MEMORY) |
-                        OPT_BIT (OPT_PBKDF_TIME) | OPT_BIT (OPT_PBKDF_ITERATIONS) |
-                        OPT_BIT (OPT_LABEL),
-                        1 },
-  [CDI_VERB_OPEN] = { CDI_HELPER_VERB_OPEN, OPT_BIT (OPT_READ_ONLY) | OPT_BIT (OPT_SKIP_FSCK), 2 },
-  [CDI_VERB_CLOSE] = { CDI_HELPER_VERB_CLOSE, OPT_BIT (OPT_NO_TRIM), 1 },
-  [CDI_VERB_TRIM] = { CDI_HELPER_VERB_TRIM, 0, 1 },
-  [CDI_VERB_STATUS] = { CDI_HELPER_VERB_STATUS, 0, 0 },
-  [CDI_VERB_RECOVER] = { CDI_HELPER_VERB_RECOVER, 0, 0 },
+  [CDI_VERB_FORMAT] = { CDI_HELPER_VERB_FORMAT, PBKDF_OPTS | OPT_BIT (OPT_LABEL), 1, -1 },
+  [CDI_VERB_OPEN] = { CDI_HELPER_VERB_OPEN, OPT_BIT (OPT_READ_ONLY) | OPT_BIT (OPT_SKIP_FSCK), 2,
+                      -1 },
+  [CDI_VERB_CLOSE] = { CDI_HELPER_VERB_CLOSE, OPT_BIT (OPT_NO_TRIM), 1, -1 },
+  [CDI_VERB_TRIM] = { CDI_HELPER_VERB_TRIM, 0, 1, -1 },
+  [CDI_VERB_STATUS] = { CDI_HELPER_VERB_STATUS, 0, 0, -1 },
+  [CDI_VERB_RECOVER] = { CDI_HELPER_VERB_RECOVER, 0, 0, -1 },
+  [CDI_VERB_INSPECT] = { CDI_HELPER_VERB_INSPECT, 0, 1, -1 },
+  [CDI_VERB_PASSWD] = { CDI_HELPER_VERB_PASSWD, PBKDF_OPTS, 1, -1 },
+  [CDI_VERB_GROW] = { CDI_HELPER_VERB_GROW, 0, 2, 1 },
+  [CDI_VERB_BACKUP_HEADER] = { CDI_HELPER_VERB_BACKUP_HEADER, 0, 1, -1 },
 };
 
 #define N_VERBS (sizeof verbs / sizeof verbs[0])
@@ -123,6 +128,29 @@ parse_u32 (const char *text,
   return 0;
 }
 
+/* grow's BYTES: strict decimal, a whole number of 512-byte sectors, at most the protocol's cap */
+static int
+parse_bytes (const char *text,
+             uint64_t   *ret)
+{
+  uint64_t value = 0;
+
+  if (text[0] == '\0' || (text[0] == '0' && text[1] != '\0'))
+    return -EBADMSG;
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p < '0' || *p > '9')
+        return -EBADMSG;
+      value = value * 10 + (uint64_t) (*p - '0');
+      if (value > CDI_HELPER_GROW_MAX_BYTES) /* 2^50: far from overflowing the accumulator */
+        return -EBADMSG;
+    }
+  if (value == 0 || value % 512 != 0)
+    return -EBADMSG;
+  *ret = value;
+  return 0;
+}
+
 /* The LUKS2 label: it ends up in blkid output, udev properties and our own records */
 static int
 parse_label (const char *text,
@@ -146,6 +174,7 @@ parse_label (const char *text,
 
 static int
 parse_values (const char *const values[N_OPTS],
+              int               bytes_arg,
               CdiRequest       *req)
 {
   uint32_t iterations_min = CDI_HELPER_PBKDF_ITERATIONS_MIN;
@@ -200,7 +229,10 @@ parse_values (const char *const values[N_OPTS],
 
   for (size_t i = 0; i < req->n_args; i++)
     {
-      r = cdi_path_check_syntax (req->args[i]);
+      if ((int) i == bytes_arg)
+        r = parse_bytes (req->args[i], &req->bytes);
+      else
+        r = cdi_path_check_syntax (req->args[i]);
       if (r < 0)
         return r;
     }
@@ -260,7 +292,7 @@ cdi_args_parse (int         argc,
   req.no_trim = (seen & OPT_BIT (OPT_NO_TRIM)) != 0;
 
   /* Pass two: the values */
-  r = parse_values (values, &req);
+  r = parse_values (values, info->bytes_arg, &req);
   if (r < 0)
     return r;
 

@@ -17,6 +17,10 @@ typedef enum
   CDI_VERB_TRIM,
   CDI_VERB_STATUS,
   CDI_VERB_RECOVER,
+  CDI_VERB_INSPECT,
+  CDI_VERB_PASSWD,
+  CDI_VERB_GROW,
+  CDI_VERB_BACKUP_HEADER,
 } CdiVerb;
 
 typedef enum
@@ -35,6 +39,7 @@ typedef struct
   uint32_t pbkdf_time_ms;               /* 0 = library default */
   uint32_t pbkdf_iterations;            /* 0 = benchmark by time */
   char label[CDI_HELPER_LABEL_MAX + 1]; /* "" = default */
+  uint64_t bytes;                       /* grow's BYTES; 0 for other verbs */
   const char *args[2];                  /* positional arguments, pointing into argv */
   size_t n_args;
 } CdiRequest;
@@ -49,7 +54,9 @@ typedef struct
  *            the protocol's bounds, an unknown PBKDF, --pbkdf-memory with --pbkdf=pbkdf2,
  *            --pbkdf-iterations below 1000 with --pbkdf=pbkdf2, a label that is empty, longer
  *            than CDI_HELPER_LABEL_MAX or has a byte outside [A-Za-z0-9._ -], or a positional
- *            argument that fails cdi_path_check_syntax().
+ *            argument that fails cdi_path_check_syntax(), or grow's BYTES that is not a strict decimal
+ *            in [512, CDI_HELPER_GROW_MAX_BYTES] and a multiple of 512 (BYTES is the one
+ *            positional argument that is not a path; it too never starts with '-').
  * Usage errors win over refused values, whatever their order in argv. *ret_request is
  * written only on success; its args point into @argv. */
 int cdi_args_parse (int         argc,

@@ -89,8 +89,8 @@ main (int   argc,
       char *argv[])
 {
   CdiRequest req;
-  CdiPassphrase passphrase = { 0 };
-  CdiContext ctx = { .run_fd = -1, .passphrase = &passphrase };
+  CdiPassphrase passphrase = { 0 }, new_passphrase = { 0 };
+  CdiContext ctx = { .run_fd = -1, .passphrase = &passphrase, .new_passphrase = &new_passphrase };
   const char *verb = argc > 1 ? argv[1] : "";
   int lock_fd = -1, r;
 
@@ -101,8 +101,8 @@ main (int   argc,
     {
       if (r == -EINVAL)
         fprintf (stderr,
-                 "usage: " CDI_HELPER_NAME " format|open|close|trim|status|recover "
-                 "[OPTION...] ARG...\n(run by crypt-disk-image through pkexec)\n");
+                 "usage: " CDI_HELPER_NAME " format|open|close|trim|status|recover|"
+                 "inspect|passwd|grow|backup-header [OPTION...] ARG...\n(run by crypt-disk-image through pkexec)\n");
       else
         fprintf (stderr, "'%s' refused: invalid argument value\n", verb);
       return exit_code_for (r);
@@ -137,6 +137,16 @@ main (int   argc,
           return exit_code_for (r);
         }
     }
+  else if (req.verb == CDI_VERB_PASSWD)
+    {
+      r = cdi_passwd_read (STDIN_FILENO, &passphrase, &new_passphrase);
+      if (r < 0)
+        {
+          fprintf (stderr, "'%s' refused: reading OLDLEN:OLD NEW from stdin: %s\n", verb,
+                   r == -EBADMSG ? "malformed (want OLDLEN ':' OLD NEW)" : describe (r));
+          return exit_code_for (r);
+        }
+    }
 
   cdi_luks_init_logging ();
   ctx.what = "opening the state directory " CDI_RUN_DIR;
@@ -152,9 +162,14 @@ main (int   argc,
       case CDI_VERB_TRIM: r = cdi_verb_trim (&ctx, &req); break;
       case CDI_VERB_STATUS: r = cdi_verb_status (&ctx, &req); break;
       case CDI_VERB_RECOVER: r = cdi_verb_recover (&ctx, &req); break;
+      case CDI_VERB_INSPECT: r = cdi_verb_inspect (&ctx, &req); break;
+      case CDI_VERB_PASSWD: r = cdi_verb_passwd (&ctx, &req); break;
+      case CDI_VERB_GROW: r = cdi_verb_grow (&ctx, &req); break;
+      case CDI_VERB_BACKUP_HEADER: r = cdi_verb_backup_header (&ctx, &req); break;
       default: r = -EINVAL; break;
       }
   cdi_passphrase_wipe (&passphrase);
+  cdi_passphrase_wipe (&new_passphrase);
   fflush (stdout);
   /* EINVAL means "usage" only from the argument parser; from a verb it is an input that
    * turned out unusable (a non-regular file, a device libcryptsetup cannot use). */

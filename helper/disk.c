@@ -6,6 +6,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pwd.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -19,6 +24,7 @@
 #include "luks.h"
 #include "nbd.h"
 #include "path.h"
+#include "qcow2.h"
 #include "record.h"
 
 void
@@ -107,12 +113,12 @@ cdi_disk_find (const CdiDiskState *list,
   return CDI_MATCH_NONE;
 }
 
-/* qemu-nbd exits by itself once the kernel lets go of the connection, after flushing the
- * qcow2 file; wait for that before saying "closed". Only a server that lingers is signalled,
- * and only if the pid still names the same process. */
-void
-cdi_disk_stop_server (pid_t              pid,
-                      unsigned long long start)
+/* Waits for the server @pid (started at @start) to exit, sending SIGTERM after @term_after
+ * tries of 50 ms and SIGKILL at the end; only ever while the pid still names that process. */
+static void
+stop_server_after (pid_t              pid,
+                   unsigned long long start,
+                   int                term_after)
 {
   unsigned long long now;
 
@@ -120,12 +126,31 @@ cdi_disk_stop_server (pid_t              pid,
     {
       if (cdi_state_process_start (pid, &now) < 0 || now != start)
         return;
-      if (i == 200)
+      if (i == term_after)
         kill (pid, SIGTERM);
       usleep (50 * 1000);
     }
   if (cdi_state_process_start (pid, &now) == 0 && now == start)
     kill (pid, SIGKILL);
+}
+
+/* qemu-nbd exits by itself once the kernel lets go of the connection, after flushing the
+ * qcow2 file; wait for that before saying "closed". Only a server that lingers is signalled,
+ * and only if the pid still names the same process. */
+void
+cdi_disk_stop_server (pid_t              pid,
+                      unsigned long long start)
+{
+  stop_server_after (pid, start, 200);
+}
+
+/* A server whose connection stays: SIGTERM now (qemu-nbd flushes and closes the image on it),
+ * then wait for it to go. */
+void
+cdi_disk_terminate_server (pid_t              pid,
+                           unsigned long long start)
+{
+  stop_server_after (pid, start, 0);
 }
 
 static int
@@ -208,4 +233,211 @@ cdi_disk_teardown (CdiContext         *ctx,
 
   ctx->what = "forgetting the disk";
   return cdi_state_remove (ctx->run_fd, s->mapper);
+}
+
+/* ---------------------------------------------------------------- setup building blocks */
+
+#define FORMAT_MIN_BYTES CDI_DISK_FORMAT_MIN_BYTES
+
+
+/* A failed format leaves the image as empty as it found it: discards through qemu-nbd
+ * (--discard=unmap) drop the clusters, which then read as zeros again. */
+static int
+discard_device (const char *device,
+                uint64_t    size)
+{
+  uint64_t range[2] = { 0, size };
+  int fd, r = 0;
+
+  fd = open (device, O_WRONLY | O_CLOEXEC);
+  if (fd < 0)
+    return -errno;
+  if (ioctl (fd, BLKDISCARD, range) < 0)
+    {
+      uint64_t head[2] = { 0, size < FORMAT_MIN_BYTES ? size : FORMAT_MIN_BYTES };
+      if (ioctl (fd, BLKZEROOUT, head) < 0)
+        r = -errno;
+    }
+  close (fd);
+  return r;
+}
+
+void
+cdi_setup_undo (CdiSetup *s,
+                bool      our_child)
+{
+  char path[PATH_MAX];
+
+  if (s->undo_mount && cdi_fs_find_mount (s->mnt_id, path, sizeof path) == 0 &&
+      cdi_fs_unmount (path, s->mnt_id) < 0)
+    fprintf (stderr, "undo: unmounting %s failed, ignoring\n", path);
+  if (s->undo_dm && cdi_luks_deactivate (s->mapper) < 0)
+    fprintf (stderr, "undo: locking %s failed, ignoring\n", s->mapper);
+  if (s->undo_format && discard_device (s->device, s->nbd.size) < 0)
+    fprintf (stderr, "undo: discarding what format wrote to %s failed, ignoring\n", s->device);
+  if (s->undo_nbd)
+    {
+      unsigned long long start = 0;
+      bool have_start = cdi_state_process_start (s->nbd.server_pid, &start) == 0;
+      if (cdi_nbd_detach (s->nbd.index) < 0)
+        fprintf (stderr, "undo: detaching %s failed, ignoring\n", s->device);
+      if (our_child)
+        {
+          int status;
+          if (have_start)
+            cdi_disk_stop_server (s->nbd.server_pid, start);
+          waitpid (s->nbd.server_pid, &status, WNOHANG);
+        }
+    }
+  if (s->image_fd >= 0)
+    close (s->image_fd);
+  if (s->mount_fd >= 0)
+    close (s->mount_fd);
+}
+
+int
+cdi_disk_caller_gid (uid_t  uid,
+                     gid_t *ret_gid)
+{
+  struct passwd *pw = getpwuid (uid);
+
+  if (pw == NULL)
+    return -ESRCH;
+  *ret_gid = pw->pw_gid;
+  return 0;
+}
+
+/* The image: the caller's own regular qcow2 file, reached without symlinks, with nothing in
+ * its header that would make qemu open another file. */
+int
+cdi_disk_open_image (CdiContext *ctx,
+                     const char *path,
+                     bool        read_only,
+                     int        *ret_fd)
+{
+  int fd, r;
+
+  ctx->what = "opening the image";
+  r = cdi_path_open_nofollow (path, read_only ? O_RDONLY : O_RDWR, &fd);
+  if (r < 0)
+    return r;
+  ctx->what = "checking the image";
+  r = cdi_path_check_image (fd, ctx->uid);
+  if (r == 0)
+    r = cdi_qcow2_check_fd (fd, &ctx->reason);
+  if (r < 0)
+    {
+      close (fd);
+      return r;
+    }
+  *ret_fd = fd;
+  return 0;
+}
+
+int
+cdi_disk_image_in_use (int           run_fd,
+                       int           image_fd,
+                       uid_t         uid,
+                       CdiDiskState *ret_state)
+{
+  CdiDiskState *list = NULL;
+  struct stat st;
+  size_t n = 0;
+  int r = 0;
+
+  if (fstat (image_fd, &st) < 0)
+    return -errno;
+  if (cdi_state_list (run_fd, &list, &n) < 0)
+    return 0;
+  for (size_t i = 0; i < n; i++)
+    if (list[i].image_dev == (uint64_t) st.st_dev && list[i].image_ino == (uint64_t) st.st_ino)
+      {
+        r = list[i].uid == uid ? 1 : -EBUSY;
+        if (ret_state != NULL)
+          *ret_state = list[i];
+        break;
+      }
+  free (list);
+  return r;
+}
+
+void
+cdi_disk_backend_id (int    image_fd,
+                     uid_t  uid,
+                     char  *buf,
+                     size_t size)
+{
+  struct stat st = { 0 };
+
+  fstat (image_fd, &st);
+  snprintf (buf, size, "cdi:%lu:%llu:%llu", (unsigned long) uid,
+            (unsigned long long) st.st_dev, (unsigned long long) st.st_ino);
+}
+
+int
+cdi_setup_attach (CdiContext *ctx,
+                  CdiSetup   *s,
+                  bool        read_only)
+{
+  char backend[96];
+  int r;
+
+  ctx->what = "serving the image (qemu-nbd) and attaching an nbd device";
+  cdi_disk_backend_id (s->image_fd, ctx->uid, backend, sizeof backend);
+  r = cdi_nbd_attach (ctx->run_fd, s->image_fd, ctx->uid, ctx->gid, read_only, backend, &s->nbd);
+  if (r < 0)
+    return r;
+  s->undo_nbd = true;
+  snprintf (s->device, sizeof s->device, "/dev/nbd%d", s->nbd.index);
+  return 0;
+}
+
+
+int
+cdi_disk_grow_fs (CdiContext *ctx,
+                  const char *mapper,
+                  uint64_t    mnt_id,
+                  bool       *ret_grew,
+                  uint64_t   *ret_fs_bytes)
+{
+  char mapper_path[96], mount_path[PATH_MAX];
+  int mount_fd;
+  uint64_t dev_bytes = 0, fs_bytes = 0;
+  uint32_t block_size = 0;
+  int fd, r;
+
+  snprintf (mapper_path, sizeof mapper_path, "/dev/mapper/%s", mapper);
+  ctx->what = "growing the encrypted volume to fill the device";
+  r = cdi_luks_grow (mapper);
+  if (r < 0)
+    return r;
+  ctx->what = "reading the sizes of the volume and its file system";
+  fd = open (mapper_path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return -errno;
+  if (ioctl (fd, BLKGETSIZE64, &dev_bytes) < 0)
+    r = -errno;
+  close (fd);
+  if (r == 0)
+    r = cdi_fs_size (mapper_path, &fs_bytes, &block_size);
+  if (r < 0)
+    return r;
+  *ret_grew = false;
+  if (dev_bytes / block_size > fs_bytes / block_size)
+    {
+      ctx->what = "growing the file system (online)";
+      r = cdi_fs_find_mount (mnt_id, mount_path, sizeof mount_path);
+      if (r == 0)
+        r = cdi_fs_open_mount (mount_path, mnt_id, &mount_fd);
+      if (r < 0)
+        return r;
+      r = cdi_fs_grow (mount_fd, dev_bytes, block_size);
+      close (mount_fd);
+      if (r < 0)
+        return r;
+      *ret_grew = true;
+      fs_bytes = dev_bytes / block_size * block_size;
+    }
+  *ret_fs_bytes = fs_bytes;
+  return 0;
 }

@@ -355,3 +355,68 @@ cdi_fs_trim (int       mount_fd,
   *ret_bytes = range.len;
   return 0;
 }
+
+/* ext4 superblock fields we read (offsets within the superblock, little-endian) */
+#define EXT4_SB_OFFSET 1024
+#define EXT4_SB_BLOCKS_LO 0x04
+#define EXT4_SB_LOG_BLOCK_SIZE 0x18
+#define EXT4_SB_MAGIC 0x38
+#define EXT4_SB_FEATURE_INCOMPAT 0x60
+#define EXT4_SB_BLOCKS_HI 0x150
+#define EXT4_MAGIC 0xEF53
+#define EXT4_INCOMPAT_64BIT 0x80
+#ifndef EXT4_IOC_RESIZE_FS
+#define EXT4_IOC_RESIZE_FS _IOW ('f', 16, uint64_t)
+#endif
+
+static uint32_t
+le32_at (const uint8_t *p)
+{
+  return (uint32_t) p[0] | (uint32_t) p[1] << 8 | (uint32_t) p[2] << 16 | (uint32_t) p[3] << 24;
+}
+
+int
+cdi_fs_size (const char *device,
+             uint64_t   *ret_bytes,
+             uint32_t   *ret_block_size)
+{
+  uint8_t sb[1024];
+  uint64_t blocks;
+  uint32_t log_bs;
+  ssize_t n;
+  int fd;
+
+  fd = open (device, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return -errno;
+  n = pread (fd, sb, sizeof sb, EXT4_SB_OFFSET);
+  close (fd);
+  if (n < 0)
+    return -errno;
+  if (n != (ssize_t) sizeof sb || (sb[EXT4_SB_MAGIC] | sb[EXT4_SB_MAGIC + 1] << 8) != EXT4_MAGIC)
+    return -EMEDIUMTYPE;
+  log_bs = le32_at (sb + EXT4_SB_LOG_BLOCK_SIZE);
+  if (log_bs > 6) /* 1 KiB << 6 = 64 KiB, ext4's largest block */
+    return -EMEDIUMTYPE;
+  blocks = le32_at (sb + EXT4_SB_BLOCKS_LO);
+  if (le32_at (sb + EXT4_SB_FEATURE_INCOMPAT) & EXT4_INCOMPAT_64BIT)
+    blocks |= (uint64_t) le32_at (sb + EXT4_SB_BLOCKS_HI) << 32;
+  *ret_bytes = blocks << (10 + log_bs);
+  *ret_block_size = UINT32_C (1024) << log_bs;
+  return 0;
+}
+
+/* Online, through the kernel (EXT4_IOC_RESIZE_FS on the mounted file system, what resize2fs
+ * does for a mounted one): no tool parses the file system, and the mount is the one we made,
+ * reached by its fd. Grows to the largest whole number of blocks within @device_bytes. */
+int
+cdi_fs_grow (int       mount_fd,
+             uint64_t  device_bytes,
+             uint32_t  block_size)
+{
+  uint64_t blocks = device_bytes / block_size;
+
+  if (ioctl (mount_fd, EXT4_IOC_RESIZE_FS, &blocks) < 0)
+    return -errno;
+  return 0;
+}

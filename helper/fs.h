@@ -40,3 +40,9 @@ int cdi_fs_trim (int       mount_fd,
 int cdi_fs_prepare_root (const char *device,
                          uid_t       uid,
                          gid_t       gid);
+int cdi_fs_size (const char *device,
+                 uint64_t   *ret_bytes,
+                 uint32_t   *ret_block_size);
+int cdi_fs_grow (int      mount_fd,
+                 uint64_t device_bytes,
+                 uint32_t block_size);

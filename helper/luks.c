@@ -6,9 +6,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <libcryptsetup.h>
+#include <linux/dm-ioctl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "luks.h"
 
@@ -68,26 +72,17 @@ activation_flags (bool read_only)
   return flags;
 }
 
-int
-cdi_luks_format (const char          *device,
-                 const CdiLuksFormat *params,
-                 const char          *passphrase,
-                 size_t               passphrase_len,
-                 char                *ret_uuid,
-                 size_t               uuid_size)
+/* The PBKDF for new keyslots from the caller's options; nothing set keeps the library's
+ * default for the header's type (argon2id for LUKS2, pbkdf2 for LUKS1). */
+static int
+set_pbkdf (struct crypt_device *cd,
+           const char          *type,
+           const CdiLuksFormat *params)
 {
-  _cleanup_crypt_ struct crypt_device *cd = NULL;
   struct crypt_pbkdf_type pbkdf;
-  struct crypt_params_luks2 luks2 = { .sector_size = params->sector_size ? params->sector_size : 512 };
   const struct crypt_pbkdf_type *defaults;
-  const char *uuid;
-  int r;
 
-  r = crypt_init (&cd, device);
-  if (r < 0)
-    return r;
-
-  defaults = crypt_get_pbkdf_default (CRYPT_LUKS2);
+  defaults = crypt_get_pbkdf_default (type);
   if (defaults == NULL)
     return -EINVAL;
   pbkdf = *defaults;
@@ -98,7 +93,7 @@ cdi_luks_format (const char          *device,
       pbkdf.max_memory_kb = 0;
       pbkdf.parallel_threads = 0;
     }
-  else
+  else if (params->pbkdf == CDI_PBKDF_ARGON2ID || strcmp (type, CRYPT_LUKS2) == 0)
     pbkdf.type = CRYPT_KDF_ARGON2ID;
   if (params->memory_kib > 0 && params->pbkdf != CDI_PBKDF_PBKDF2)
     pbkdf.max_memory_kb = params->memory_kib;
@@ -109,7 +104,26 @@ cdi_luks_format (const char          *device,
       pbkdf.iterations = params->iterations;
       pbkdf.flags |= CRYPT_PBKDF_NO_BENCHMARK;
     }
-  r = crypt_set_pbkdf_type (cd, &pbkdf);
+  return crypt_set_pbkdf_type (cd, &pbkdf);
+}
+
+int
+cdi_luks_format (const char          *device,
+                 const CdiLuksFormat *params,
+                 const char          *passphrase,
+                 size_t               passphrase_len,
+                 char                *ret_uuid,
+                 size_t               uuid_size)
+{
+  _cleanup_crypt_ struct crypt_device *cd = NULL;
+  struct crypt_params_luks2 luks2 = { .sector_size = params->sector_size ? params->sector_size : 512 };
+  const char *uuid;
+  int r;
+
+  r = crypt_init (&cd, device);
+  if (r < 0)
+    return r;
+  r = set_pbkdf (cd, CRYPT_LUKS2, params);
   if (r < 0)
     return r;
 
@@ -168,6 +182,12 @@ cdi_luks_activate (const char *device,
   r = crypt_load (cd, CRYPT_LUKS, NULL);
   if (r < 0)
     return -EMEDIUMTYPE;
+  /* The volume key goes into the dm table, not the kernel keyring: growing an open disk
+   * (crypt_resize, a table reload) needs it again, and with a keyring key that would mean
+   * asking for the passphrase. Root can read either, so nothing is lost. */
+  r = crypt_volume_key_keyring (cd, 0);
+  if (r < 0)
+    return r;
   r = crypt_activate_by_passphrase (cd, name, CRYPT_ANY_SLOT, passphrase, passphrase_len,
                                     activation_flags (read_only));
   if (r < 0)
@@ -199,4 +219,140 @@ cdi_luks_is_active (const char *name,
     return -EINVAL;
   *ret_active = s == CRYPT_ACTIVE || s == CRYPT_BUSY;
   return 0;
+}
+
+static int
+load (struct crypt_device **cd,
+      const char           *device)
+{
+  int r;
+
+  r = crypt_init (cd, device);
+  if (r < 0)
+    return r;
+  r = crypt_load (*cd, CRYPT_LUKS, NULL);
+  if (r < 0)
+    return -EMEDIUMTYPE;
+  return 0;
+}
+
+int
+cdi_luks_inspect (const char  *device,
+                  CdiLuksInfo *ret_info)
+{
+  _cleanup_crypt_ struct crypt_device *cd = NULL;
+  CdiLuksInfo info = { 0 };
+  const char *type, *uuid, *label, *cipher, *mode;
+  int r;
+
+  r = load (&cd, device);
+  if (r < 0)
+    return r;
+  type = crypt_get_type (cd);
+  uuid = crypt_get_uuid (cd);
+  cipher = crypt_get_cipher (cd);
+  mode = crypt_get_cipher_mode (cd);
+  label = crypt_get_label (cd);
+  if (type == NULL || uuid == NULL || strlen (uuid) >= sizeof info.uuid)
+    return -EMEDIUMTYPE;
+  info.version = strcmp (type, CRYPT_LUKS2) == 0 ? 2 : 1;
+  strcpy (info.uuid, uuid);
+  snprintf (info.label, sizeof info.label, "%s", label != NULL ? label : "");
+  snprintf (info.cipher, sizeof info.cipher, "%s%s%s", cipher != NULL ? cipher : "",
+            mode != NULL && mode[0] != '\0' ? "-" : "", mode != NULL ? mode : "");
+  *ret_info = info;
+  return 0;
+}
+
+int
+cdi_luks_change_passphrase (const char          *device,
+                            const CdiLuksFormat *params,
+                            const char          *old_passphrase,
+                            size_t               old_len,
+                            const char          *new_passphrase,
+                            size_t               new_len)
+{
+  _cleanup_crypt_ struct crypt_device *cd = NULL;
+  int old_slot, new_slot, r;
+
+  r = load (&cd, device);
+  if (r < 0)
+    return r;
+  /* Which slot the old passphrase opens; NULL name: checks the key, activates nothing */
+  old_slot = crypt_activate_by_passphrase (cd, NULL, CRYPT_ANY_SLOT, old_passphrase, old_len, 0);
+  if (old_slot < 0)
+    return old_slot == -EPERM ? -EKEYREJECTED : old_slot;
+  r = set_pbkdf (cd, crypt_get_type (cd), params);
+  if (r < 0)
+    return r;
+  new_slot = crypt_keyslot_add_by_passphrase (cd, CRYPT_ANY_SLOT, old_passphrase, old_len,
+                                              new_passphrase, new_len);
+  if (new_slot < 0)
+    return new_slot;
+  if (new_slot == old_slot)
+    return -EIO; /* cannot happen: the old slot is in use */
+  return crypt_keyslot_destroy (cd, old_slot);
+}
+
+int
+cdi_luks_backup_header (const char *device,
+                        const char *backup_path)
+{
+  _cleanup_crypt_ struct crypt_device *cd = NULL;
+  int r;
+
+  r = load (&cd, device);
+  if (r < 0)
+    return r;
+  /* libcryptsetup creates the file itself with O_CREAT|O_EXCL and mode 0400 */
+  return crypt_header_backup (cd, CRYPT_LUKS, backup_path);
+}
+
+int
+cdi_luks_grow (const char *name)
+{
+  _cleanup_crypt_ struct crypt_device *cd = NULL;
+  int r;
+
+  r = crypt_init_by_name (&cd, name);
+  if (r < 0)
+    return r;
+  /* 0: fill the device; a no-op when the mapping already does */
+  return crypt_resize (cd, name, 0);
+}
+
+/* Suspending the mapping (with the device-mapper ioctl itself: libcryptsetup's crypt_suspend
+ * would also wipe the key) freezes the file system on it and waits for every request in
+ * flight; new ones queue in device-mapper until the resume. */
+static int
+dm_suspend_ioctl (const char *name,
+                  bool        suspend)
+{
+  struct dm_ioctl io = { .version = { 4, 0, 0 }, .data_size = sizeof io };
+  int fd, r = 0;
+
+  if (strlen (name) >= sizeof io.name)
+    return -ENAMETOOLONG;
+  strcpy (io.name, name);
+  if (suspend)
+    io.flags = DM_SUSPEND_FLAG;
+  fd = open ("/dev/mapper/control", O_RDWR | O_CLOEXEC);
+  if (fd < 0)
+    return -errno;
+  if (ioctl (fd, DM_DEV_SUSPEND, &io) < 0)
+    r = -errno;
+  close (fd);
+  return r;
+}
+
+int
+cdi_luks_suspend_io (const char *name)
+{
+  return dm_suspend_ioctl (name, true);
+}
+
+int
+cdi_luks_resume_io (const char *name)
+{
+  return dm_suspend_ioctl (name, false);
 }

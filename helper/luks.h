@@ -1,4 +1,4 @@
-/* luks.h - LUKS through libcryptsetup: format, unlock with discards, lock
+/* luks.h - LUKS through libcryptsetup: format, unlock with discards, lock, manage
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
@@ -23,6 +23,14 @@ typedef struct
   uint32_t sector_size;  /* 512 or 4096 */
 } CdiLuksFormat;
 
+typedef struct
+{
+  int version;                       /* 1 or 2 */
+  char uuid[CDI_LUKS_UUID_MAX];
+  char label[CDI_HELPER_LABEL_MAX + 1];
+  char cipher[64];                   /* e.g. aes-xts-plain64 */
+} CdiLuksInfo;
+
 void cdi_luks_init_logging (void);
 int cdi_luks_mapper_name (uid_t       uid,
                           const char *uuid,
@@ -45,3 +53,22 @@ int cdi_luks_activate (const char *device,
 int cdi_luks_deactivate (const char *name);
 int cdi_luks_is_active (const char *name,
                         bool       *ret_active);
+/* -EMEDIUMTYPE: no LUKS header on @device */
+int cdi_luks_inspect (const char  *device,
+                      CdiLuksInfo *ret_info);
+/* Adds a keyslot for @new_passphrase (new keyslots get @params' PBKDF), then destroys the
+ * keyslot @old_passphrase opens; -EKEYREJECTED when none does (nothing changed) */
+int cdi_luks_change_passphrase (const char          *device,
+                                const CdiLuksFormat *params,
+                                const char          *old_passphrase,
+                                size_t               old_len,
+                                const char          *new_passphrase,
+                                size_t               new_len);
+/* crypt_header_backup to @backup_path, which must not exist */
+int cdi_luks_backup_header (const char *device,
+                            const char *backup_path);
+/* Grows the active mapping @name to fill its device (no-op when it does) */
+int cdi_luks_grow (const char *name);
+/* Suspends (flushing, file system frozen) and resumes the mapping @name, key kept */
+int cdi_luks_suspend_io (const char *name);
+int cdi_luks_resume_io (const char *name);

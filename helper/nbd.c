@@ -17,6 +17,7 @@
 #include <linux/nbd-netlink.h>
 #include <linux/nbd.h>
 #include <linux/netlink.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -350,21 +351,69 @@ nl_transact (int         fd,
     }
 }
 
-static int
-family_id_attr (const struct nlattr *a,
-                void                *user_data)
+typedef struct
 {
-  if (a->nla_type == CTRL_ATTR_FAMILY_ID && a->nla_len >= NLA_HDRLEN + 2)
-    memcpy (user_data, (const uint8_t *) a + NLA_HDRLEN, 2);
+  uint16_t family;
+  uint32_t group;     /* the multicast group "nbd_mc_group", 0 if none */
+  uint32_t item_id;   /* while inside one group item */
+  bool item_is_nbd;
+} FamilyQuery;
+
+static int
+mcast_item_attr (const struct nlattr *a,
+                 void                *user_data)
+{
+  FamilyQuery *q = user_data;
+  const char *payload = (const char *) a + NLA_HDRLEN;
+  size_t len = a->nla_len - NLA_HDRLEN;
+
+  if (a->nla_type == CTRL_ATTR_MCAST_GRP_ID && len >= 4)
+    memcpy (&q->item_id, payload, 4);
+  else if (a->nla_type == CTRL_ATTR_MCAST_GRP_NAME)
+    q->item_is_nbd = len == sizeof NBD_GENL_MCAST_GROUP_NAME &&
+                     memcmp (payload, NBD_GENL_MCAST_GROUP_NAME, len) == 0;
   return 0;
 }
 
 static int
+mcast_groups_attr (const struct nlattr *a,
+                   void                *user_data)
+{
+  FamilyQuery *q = user_data;
+  int r;
+
+  q->item_id = 0;
+  q->item_is_nbd = false;
+  r = nl_for_each_attr ((const uint8_t *) a + NLA_HDRLEN, a->nla_len - NLA_HDRLEN,
+                        mcast_item_attr, q);
+  if (r == 0 && q->item_is_nbd)
+    q->group = q->item_id;
+  return r;
+}
+
+static int
+family_id_attr (const struct nlattr *a,
+                void                *user_data)
+{
+  FamilyQuery *q = user_data;
+
+  if (a->nla_type == CTRL_ATTR_FAMILY_ID && a->nla_len >= NLA_HDRLEN + 2)
+    memcpy (&q->family, (const uint8_t *) a + NLA_HDRLEN, 2);
+  else if ((a->nla_type & NLA_TYPE_MASK) == CTRL_ATTR_MCAST_GROUPS)
+    return nl_for_each_attr ((const uint8_t *) a + NLA_HDRLEN, a->nla_len - NLA_HDRLEN,
+                             mcast_groups_attr, q);
+  return 0;
+}
+
+/* A generic netlink socket for the nbd family; @ret_group (optional) gets the id of its
+ * multicast group (link-dead events), 0 when the kernel has none. */
+static int
 nbd_genl_open (int      *ret_fd,
-               uint16_t *ret_family)
+               uint16_t *ret_family,
+               uint32_t *ret_group)
 {
   NlMsg m;
-  uint16_t family = 0;
+  FamilyQuery q = { 0 };
   int fd, r;
 
   fd = socket (AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
@@ -373,8 +422,8 @@ nbd_genl_open (int      *ret_fd,
   nl_begin (&m, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1);
   r = nl_put (&m, CTRL_ATTR_FAMILY_NAME, NBD_GENL_FAMILY_NAME, sizeof NBD_GENL_FAMILY_NAME);
   if (r == 0)
-    r = nl_transact (fd, &m, family_id_attr, &family);
-  if (r == 0 && family == 0)
+    r = nl_transact (fd, &m, family_id_attr, &q);
+  if (r == 0 && q.family == 0)
     r = -ENOPKG;
   if (r < 0)
     {
@@ -382,7 +431,9 @@ nbd_genl_open (int      *ret_fd,
       return r == -ENOENT ? -ENOPKG : r;
     }
   *ret_fd = fd;
-  *ret_family = family;
+  *ret_family = q.family;
+  if (ret_group != NULL)
+    *ret_group = q.group;
   return 0;
 }
 
@@ -407,7 +458,7 @@ netlink_connect (int         sock,
   uint32_t index = UINT32_MAX;
   int fd, r;
 
-  r = nbd_genl_open (&fd, &family);
+  r = nbd_genl_open (&fd, &family, NULL);
   if (r < 0)
     return r;
   nl_begin (&m, family, NBD_CMD_CONNECT, NBD_GENL_VERSION);
@@ -447,7 +498,7 @@ cdi_nbd_detach (int index)
   uint16_t family;
   int fd, r;
 
-  r = nbd_genl_open (&fd, &family);
+  r = nbd_genl_open (&fd, &family, NULL);
   if (r < 0)
     return r;
   nl_begin (&m, family, NBD_CMD_DISCONNECT, NBD_GENL_VERSION);
@@ -510,7 +561,7 @@ cdi_nbd_is_connected (int   index,
   uint16_t family;
   int fd, r;
 
-  r = nbd_genl_open (&fd, &family);
+  r = nbd_genl_open (&fd, &family, NULL);
   if (r < 0)
     return r;
   nl_begin (&m, family, NBD_CMD_STATUS, NBD_GENL_VERSION);
@@ -651,14 +702,18 @@ report_log (int log_fd)
   return busy ? -EBUSY : -EIO;
 }
 
-int
-cdi_nbd_attach (int         run_dir_fd,
-                int         image_fd,
-                uid_t       uid,
-                gid_t       gid,
-                bool        read_only,
-                const char *backend_id,
-                CdiNbd     *ret_nbd)
+/* Starts qemu-nbd as the caller on @image_fd (socket activation from the root-only run dir)
+ * and does the handshake; *ret_sock is the connected socket, ready for the kernel. */
+static int
+serve (int       run_dir_fd,
+       int       image_fd,
+       uid_t     uid,
+       gid_t     gid,
+       bool      read_only,
+       int      *ret_sock,
+       pid_t    *ret_pid,
+       uint64_t *ret_size,
+       uint16_t *ret_flags)
 {
   /* The image is reached through the fd we checked; backing= (empty) forbids any backing file
    * even if the header were changed after our check, and driver=qcow2 means no probing. */
@@ -681,11 +736,7 @@ cdi_nbd_attach (int         run_dir_fd,
   uint64_t size;
   uint16_t flags;
   char log_name[64];
-  int listener, sock = -1, log_fd = -1, index, status, r;
-
-  r = cdi_nbd_load_module ();
-  if (r < 0)
-    return r;
+  int listener, sock = -1, log_fd = -1, status, r;
 
   listener = make_listener (run_dir_fd, &addr, sock_name, sizeof sock_name);
   if (listener < 0)
@@ -742,17 +793,13 @@ cdi_nbd_attach (int         run_dir_fd,
   setsockopt (sock, SOL_SOCKET, SO_RCVTIMEO, &no_tv, sizeof no_tv);
   if (read_only)
     flags |= NBD_FLAG_READ_ONLY;
-
-  r = netlink_connect (sock, size, flags, backend_id, &index);
-  if (r < 0)
-    goto fail;
-  close (sock);
   unlinkat (run_dir_fd, log_name, 0);
   close (log_fd);
 
-  ret_nbd->index = index;
-  ret_nbd->server_pid = pid;
-  ret_nbd->size = size;
+  *ret_sock = sock;
+  *ret_pid = pid;
+  *ret_size = size;
+  *ret_flags = flags;
   return 0;
 
 fail:
@@ -770,4 +817,230 @@ fail:
     close (sock);
   stop_server (pid);
   return r;
+}
+
+int
+cdi_nbd_attach (int         run_dir_fd,
+                int         image_fd,
+                uid_t       uid,
+                gid_t       gid,
+                bool        read_only,
+                const char *backend_id,
+                CdiNbd     *ret_nbd)
+{
+  pid_t pid;
+  uint64_t size;
+  uint16_t flags;
+  int sock, index, r;
+
+  r = cdi_nbd_load_module ();
+  if (r < 0)
+    return r;
+  r = serve (run_dir_fd, image_fd, uid, gid, read_only, &sock, &pid, &size, &flags);
+  if (r < 0)
+    return r;
+  r = netlink_connect (sock, size, flags, backend_id, &index);
+  close (sock);
+  if (r < 0)
+    {
+      stop_server (pid);
+      return r;
+    }
+  ret_nbd->index = index;
+  ret_nbd->server_pid = pid;
+  ret_nbd->size = size;
+  return 0;
+}
+
+/* ---------------------------------------------------------------- online resize
+ *
+ * qemu-nbd holds the image's write lock for as long as it serves it, so growing an open disk
+ * means: keep the kernel device (dead_conn_timeout makes I/O wait instead of failing while
+ * no server is connected), stop the server, resize the image, start a new server and hand its
+ * socket to the same device with NBD_CMD_RECONFIGURE, which replaces a dead socket
+ * (NBD_ATTR_SOCKETS) and sets the new size (NBD_ATTR_SIZE_BYTES) in one call. The kernel
+ * only replaces a socket it has marked dead, and says nothing when it finds none, so the
+ * caller waits for its NBD_CMD_LINK_DEAD event before reconnecting. */
+
+/* A reconfigure message for device @index; the backend id must match the one given at
+ * connect, or the kernel refuses. */
+static int
+reconfigure_begin (NlMsg      *m,
+                   uint16_t    family,
+                   int         index,
+                   const char *backend_id)
+{
+  int r;
+
+  nl_begin (m, family, NBD_CMD_RECONFIGURE, NBD_GENL_VERSION);
+  r = nl_put_u32 (m, NBD_ATTR_INDEX, (uint32_t) index);
+  if (r == 0 && backend_id != NULL)
+    r = nl_put (m, NBD_ATTR_BACKEND_IDENTIFIER, backend_id, strlen (backend_id) + 1);
+  return r;
+}
+
+int
+cdi_nbd_set_dead_timeout (int         index,
+                          const char *backend_id,
+                          uint64_t    seconds)
+{
+  NlMsg m;
+  uint16_t family;
+  int fd, r;
+
+  r = nbd_genl_open (&fd, &family, NULL);
+  if (r < 0)
+    return r;
+  r = reconfigure_begin (&m, family, index, backend_id);
+  if (r == 0)
+    r = nl_put_u64 (&m, NBD_ATTR_DEAD_CONN_TIMEOUT, seconds);
+  if (r == 0)
+    r = nl_transact (fd, &m, NULL, NULL);
+  close (fd);
+  return r;
+}
+
+int
+cdi_nbd_watch_open (int *ret_fd)
+{
+  uint16_t family;
+  uint32_t group = 0;
+  int fd, r;
+
+  r = nbd_genl_open (&fd, &family, &group);
+  if (r < 0)
+    return r;
+  if (group == 0)
+    r = -ENOSYS;
+  else if (setsockopt (fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &group, sizeof group) < 0)
+    r = -errno;
+  if (r < 0)
+    {
+      close (fd);
+      return r;
+    }
+  *ret_fd = fd;
+  return 0;
+}
+
+int
+cdi_nbd_watch_link_dead (int watch_fd,
+                         int index,
+                         int timeout_ms)
+{
+  uint8_t buf[NL_BUF] __attribute__ ((aligned (NLMSG_ALIGNTO)));
+  struct timespec start, now;
+
+  clock_gettime (CLOCK_MONOTONIC, &start);
+  for (;;)
+    {
+      struct pollfd pfd = { .fd = watch_fd, .events = POLLIN };
+      int left, n_ready;
+      ssize_t n;
+
+      clock_gettime (CLOCK_MONOTONIC, &now);
+      left = timeout_ms - (int) ((now.tv_sec - start.tv_sec) * 1000 +
+                                 (now.tv_nsec - start.tv_nsec) / 1000000);
+      if (left <= 0)
+        return -ETIMEDOUT;
+      n_ready = poll (&pfd, 1, left);
+      if (n_ready < 0 && errno == EINTR)
+        continue;
+      if (n_ready < 0)
+        return -errno;
+      if (n_ready == 0)
+        return -ETIMEDOUT;
+      n = recv (watch_fd, buf, sizeof buf, MSG_DONTWAIT);
+      if (n < 0 && (errno == EINTR || errno == EAGAIN))
+        continue;
+      if (n < 0)
+        return -errno;
+      for (struct nlmsghdr *h = (struct nlmsghdr *) buf; NLMSG_OK (h, (size_t) n);
+           h = NLMSG_NEXT (h, n))
+        {
+          const struct genlmsghdr *g = NLMSG_DATA (h);
+          uint32_t dead = UINT32_MAX;
+
+          if (h->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN || g->cmd != NBD_CMD_LINK_DEAD)
+            continue;
+          if (nl_for_each_attr ((const uint8_t *) g + GENL_HDRLEN,
+                                h->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN, index_attr, &dead) < 0)
+            continue;
+          if (dead == (uint32_t) index)
+            return 0;
+        }
+    }
+}
+
+int
+cdi_nbd_reconnect (int         run_dir_fd,
+                   int         index,
+                   int         image_fd,
+                   uid_t       uid,
+                   gid_t       gid,
+                   const char *backend_id,
+                   pid_t      *ret_server_pid,
+                   uint64_t   *ret_size)
+{
+  NlMsg m;
+  pid_t pid;
+  uint64_t size;
+  uint16_t flags, family;
+  int sock, fd = -1, r;
+
+  r = serve (run_dir_fd, image_fd, uid, gid, false, &sock, &pid, &size, &flags);
+  if (r < 0)
+    return r;
+  r = nbd_genl_open (&fd, &family, NULL);
+  if (r == 0)
+    r = reconfigure_begin (&m, family, index, backend_id);
+  if (r == 0)
+    r = nl_put_u64 (&m, NBD_ATTR_SIZE_BYTES, size);
+  if (r == 0)
+    r = nl_nest_begin (&m, NBD_ATTR_SOCKETS);
+  if (r == 0)
+    r = nl_nest_begin (&m, NBD_SOCK_ITEM);
+  if (r == 0)
+    r = nl_put_u32 (&m, NBD_SOCK_FD, (uint32_t) sock);
+  if (r == 0)
+    {
+      nl_nest_end (&m);
+      nl_nest_end (&m);
+      r = nl_transact (fd, &m, NULL, NULL);
+    }
+  if (fd >= 0)
+    close (fd);
+  close (sock);
+  if (r < 0)
+    {
+      stop_server (pid);
+      return r;
+    }
+  *ret_server_pid = pid;
+  *ret_size = size;
+  return 0;
+}
+
+int
+cdi_nbd_device_size (int       index,
+                     uint64_t *ret_size)
+{
+  char path[64], text[32];
+  unsigned long long sectors;
+  ssize_t n;
+  int fd;
+
+  snprintf (path, sizeof path, "/sys/block/nbd%d/size", index);
+  fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return -errno;
+  n = read (fd, text, sizeof text - 1);
+  close (fd);
+  if (n <= 0)
+    return -EIO;
+  text[n] = '\0';
+  if (sscanf (text, "%llu", &sectors) != 1)
+    return -EBADMSG;
+  *ret_size = (uint64_t) sectors * 512;
+  return 0;
 }

@@ -5,7 +5,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,178 +20,13 @@
 #include "luks.h"
 #include "nbd.h"
 #include "path.h"
-#include "qcow2.h"
 #include "record.h"
 #include "state.h"
 #include "verbs.h"
 
 #define EMPTY_CHECK_BYTES (1024 * 1024)
-#define FORMAT_MIN_BYTES (UINT64_C (32) << 20) /* LUKS2 header (16 MiB) and a small ext4 */
+#define FORMAT_MIN_BYTES CDI_DISK_FORMAT_MIN_BYTES
 #define DEFAULT_LABEL "crypt-disk-image"
-
-typedef struct
-{
-  int image_fd;
-  int mount_fd;
-  CdiNbd nbd;
-  bool undo_nbd, undo_dm, undo_mount, undo_format;
-  char device[32];
-  char mapper[CDI_LUKS_NAME_MAX];
-  char mapper_path[96];
-  uint64_t mnt_id;
-} CdiSetup;
-
-/* A failed format leaves the image as empty as it found it: discards through qemu-nbd
- * (--discard=unmap) drop the clusters, which then read as zeros again. */
-static int
-discard_device (const char *device,
-                uint64_t    size)
-{
-  uint64_t range[2] = { 0, size };
-  int fd, r = 0;
-
-  fd = open (device, O_WRONLY | O_CLOEXEC);
-  if (fd < 0)
-    return -errno;
-  if (ioctl (fd, BLKDISCARD, range) < 0)
-    {
-      uint64_t head[2] = { 0, size < FORMAT_MIN_BYTES ? size : FORMAT_MIN_BYTES };
-      if (ioctl (fd, BLKZEROOUT, head) < 0)
-        r = -errno;
-    }
-  close (fd);
-  return r;
-}
-
-static void
-setup_undo (CdiSetup *s,
-            bool      our_child)
-{
-  char path[PATH_MAX];
-
-  if (s->undo_mount && cdi_fs_find_mount (s->mnt_id, path, sizeof path) == 0 &&
-      cdi_fs_unmount (path, s->mnt_id) < 0)
-    fprintf (stderr, "undo: unmounting %s failed, ignoring\n", path);
-  if (s->undo_dm && cdi_luks_deactivate (s->mapper) < 0)
-    fprintf (stderr, "undo: locking %s failed, ignoring\n", s->mapper);
-  if (s->undo_format && discard_device (s->device, s->nbd.size) < 0)
-    fprintf (stderr, "undo: discarding what format wrote to %s failed, ignoring\n", s->device);
-  if (s->undo_nbd)
-    {
-      unsigned long long start = 0;
-      bool have_start = cdi_state_process_start (s->nbd.server_pid, &start) == 0;
-      if (cdi_nbd_detach (s->nbd.index) < 0)
-        fprintf (stderr, "undo: detaching %s failed, ignoring\n", s->device);
-      if (our_child)
-        {
-          int status;
-          if (have_start)
-            cdi_disk_stop_server (s->nbd.server_pid, start);
-          waitpid (s->nbd.server_pid, &status, WNOHANG);
-        }
-    }
-  if (s->image_fd >= 0)
-    close (s->image_fd);
-  if (s->mount_fd >= 0)
-    close (s->mount_fd);
-}
-
-static int
-caller_gid (uid_t  uid,
-            gid_t *ret_gid)
-{
-  struct passwd *pw = getpwuid (uid);
-
-  if (pw == NULL)
-    return -ESRCH;
-  *ret_gid = pw->pw_gid;
-  return 0;
-}
-
-/* The image: the caller's own regular qcow2 file, reached without symlinks, with nothing in
- * its header that would make qemu open another file. */
-static int
-open_image (CdiContext *ctx,
-            const char *path,
-            bool        read_only,
-            int        *ret_fd)
-{
-  int fd, r;
-
-  ctx->what = "opening the image";
-  r = cdi_path_open_nofollow (path, read_only ? O_RDONLY : O_RDWR, &fd);
-  if (r < 0)
-    return r;
-  ctx->what = "checking the image";
-  r = cdi_path_check_image (fd, ctx->uid);
-  if (r == 0)
-    r = cdi_qcow2_check_fd (fd, &ctx->reason);
-  if (r < 0)
-    {
-      close (fd);
-      return r;
-    }
-  *ret_fd = fd;
-  return 0;
-}
-
-static int
-image_in_use (int                 run_fd,
-              int                 image_fd,
-              uid_t               uid,
-              CdiDiskState       *ret_state)
-{
-  CdiDiskState *list = NULL;
-  struct stat st;
-  size_t n = 0;
-  int r = 0;
-
-  if (fstat (image_fd, &st) < 0)
-    return -errno;
-  if (cdi_state_list (run_fd, &list, &n) < 0)
-    return 0;
-  for (size_t i = 0; i < n; i++)
-    if (list[i].image_dev == (uint64_t) st.st_dev && list[i].image_ino == (uint64_t) st.st_ino)
-      {
-        r = list[i].uid == uid ? 1 : -EBUSY;
-        if (ret_state != NULL)
-          *ret_state = list[i];
-        break;
-      }
-  free (list);
-  return r;
-}
-
-static void
-backend_id (int    image_fd,
-            uid_t  uid,
-            char  *buf,
-            size_t size)
-{
-  struct stat st = { 0 };
-
-  fstat (image_fd, &st);
-  snprintf (buf, size, "cdi:%lu:%llu:%llu", (unsigned long) uid,
-            (unsigned long long) st.st_dev, (unsigned long long) st.st_ino);
-}
-
-static int
-attach (CdiContext *ctx,
-        CdiSetup   *s,
-        bool        read_only)
-{
-  char backend[96];
-  int r;
-
-  ctx->what = "serving the image (qemu-nbd) and attaching an nbd device";
-  backend_id (s->image_fd, ctx->uid, backend, sizeof backend);
-  r = cdi_nbd_attach (ctx->run_fd, s->image_fd, ctx->uid, ctx->gid, read_only, backend, &s->nbd);
-  if (r < 0)
-    return r;
-  s->undo_nbd = true;
-  snprintf (s->device, sizeof s->device, "/dev/nbd%d", s->nbd.index);
-  return 0;
-}
 
 static int
 device_is_empty (const char *device)
@@ -218,7 +52,7 @@ int
 cdi_verb_format (CdiContext       *ctx,
                  const CdiRequest *req)
 {
-  CdiSetup s = { .image_fd = -1, .mount_fd = -1 };
+  CdiSetup s = CDI_SETUP_INIT;
   CdiLuksFormat params = {
     .pbkdf = req->pbkdf, .memory_kib = req->pbkdf_memory_kib, .time_ms = req->pbkdf_time_ms,
     .iterations = req->pbkdf_iterations,
@@ -227,21 +61,21 @@ cdi_verb_format (CdiContext       *ctx,
   char uuid[CDI_LUKS_UUID_MAX];
   int r;
 
-  r = caller_gid (ctx->uid, &ctx->gid);
+  r = cdi_disk_caller_gid (ctx->uid, &ctx->gid);
   if (r < 0)
     return r;
-  r = open_image (ctx, req->args[0], false, &s.image_fd);
+  r = cdi_disk_open_image (ctx, req->args[0], false, &s.image_fd);
   if (r < 0)
     return r;
   ctx->what = "checking that the image is not open";
-  r = image_in_use (ctx->run_fd, s.image_fd, ctx->uid, NULL);
+  r = cdi_disk_image_in_use (ctx->run_fd, s.image_fd, ctx->uid, NULL);
   if (r != 0)
     {
       r = -EBUSY;
       goto fail;
     }
 
-  r = attach (ctx, &s, false);
+  r = cdi_setup_attach (ctx, &s, false);
   if (r < 0)
     goto fail;
   ctx->what = "checking that the image is empty";
@@ -290,13 +124,13 @@ cdi_verb_format (CdiContext       *ctx,
     goto fail;
   s.undo_dm = false;
   s.undo_format = false;
-  setup_undo (&s, true);
+  cdi_setup_undo (&s, true);
   cdi_record_write (stdout, CDI_HELPER_RECORD_DISK, "image", req->args[0], "uuid", uuid,
                     "mapper", s.mapper, NULL);
   return 0;
 
 fail:
-  setup_undo (&s, true);
+  cdi_setup_undo (&s, true);
   return r;
 }
 
@@ -304,16 +138,16 @@ int
 cdi_verb_open (CdiContext       *ctx,
                const CdiRequest *req)
 {
-  CdiSetup s = { .image_fd = -1, .mount_fd = -1 };
+  CdiSetup s = CDI_SETUP_INIT;
   CdiDiskState state = { 0 }, existing;
   char uuid[CDI_LUKS_UUID_MAX];
   bool active = false;
   int r;
 
-  r = caller_gid (ctx->uid, &ctx->gid);
+  r = cdi_disk_caller_gid (ctx->uid, &ctx->gid);
   if (r < 0)
     return r;
-  r = open_image (ctx, req->args[0], req->read_only, &s.image_fd);
+  r = cdi_disk_open_image (ctx, req->args[0], req->read_only, &s.image_fd);
   if (r < 0)
     return r;
 
@@ -323,7 +157,7 @@ cdi_verb_open (CdiContext       *ctx,
     goto fail;
 
   ctx->what = "checking that the image is not open";
-  r = image_in_use (ctx->run_fd, s.image_fd, ctx->uid, &existing);
+  r = cdi_disk_image_in_use (ctx->run_fd, s.image_fd, ctx->uid, &existing);
   if (r == 1)
     {
       /* Already open by its owner: success, nothing changes. */
@@ -345,7 +179,7 @@ cdi_verb_open (CdiContext       *ctx,
   if (r < 0)
     goto fail;
 
-  r = attach (ctx, &s, req->read_only);
+  r = cdi_setup_attach (ctx, &s, req->read_only);
   if (r < 0)
     goto fail;
 
@@ -396,6 +230,33 @@ cdi_verb_open (CdiContext       *ctx,
     goto fail;
   s.undo_mount = true;
 
+  /* A disk its owner grew while closed (qemu-img resize): LUKS and ext4 grow to fill the
+   * device. Online, after the mount, like grow of an open disk: the kernel resizes the
+   * mounted ext4 (EXT4_IOC_RESIZE_FS) right after e2fsck -p found it clean, whereas an
+   * offline resize2fs would insist on a full e2fsck -f first, a long pass over every
+   * inode under TCG or on a big disk. A failure here leaves the disk open at its old size:
+   * the data is fine, and the next open tries again. */
+  if (!req->read_only)
+    {
+      const char *what = ctx->what;
+      uint64_t fs_bytes = 0;
+      bool grew = false;
+
+      r = cdi_disk_grow_fs (ctx, s.mapper, s.mnt_id, &grew, &fs_bytes);
+      if (r < 0)
+        fprintf (stderr, "%s failed (%s), ignoring: the disk stays at its old size\n", ctx->what,
+                 strerror (-r));
+      else if (grew)
+        {
+          char size_text[32], fs_text[32];
+          snprintf (size_text, sizeof size_text, "%llu", (unsigned long long) s.nbd.size);
+          snprintf (fs_text, sizeof fs_text, "%llu", (unsigned long long) fs_bytes);
+          cdi_record_write (stdout, CDI_HELPER_RECORD_GROWN, "image", req->args[0],
+                            "size", size_text, "fs-size", fs_text, NULL);
+        }
+      ctx->what = what;
+    }
+
   ctx->what = "recording the open disk";
   {
     struct stat st;
@@ -426,6 +287,6 @@ cdi_verb_open (CdiContext       *ctx,
   return 0;
 
 fail:
-  setup_undo (&s, true);
+  cdi_setup_undo (&s, true);
   return r;
 }

@@ -5,17 +5,21 @@
 
 #include "cdi-application.h"
 
+#include <errno.h>
 #include <glib/gi18n.h>
 #include <glib-unix.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 
+#include "cdi-add-dialog.h"
 #include "cdi-autoclose.h"
+#include "cdi-create-assistant.h"
 #include "cdi-disk-ops.h"
 #include "cdi-fallback-window.h"
 #include "cdi-indicator.h"
 #include "cdi-notify.h"
 #include "cdi-preferences-dialog.h"
+#include "cdi-properties-dialog.h"
 
 /* How long the first start waits for a tray before it says how to get the icon */
 #define TRAY_HINT_DELAY_SECONDS 5
@@ -329,25 +333,111 @@ toggle_default_activated (GSimpleAction *action,
 }
 
 static void
-not_yet_activated (GSimpleAction *action,
-                   GVariant      *param,
-                   gpointer       user_data)
+new_disk_activated (GSimpleAction *action,
+                    GVariant      *param,
+                    gpointer       user_data)
+{
+  cdi_create_assistant_present (user_data);
+}
+
+static void
+add_existing_activated (GSimpleAction *action,
+                        GVariant      *param,
+                        gpointer       user_data)
+{
+  cdi_add_dialog_present (user_data);
+}
+
+static void
+properties_activated (GSimpleAction *action,
+                      GVariant      *param,
+                      gpointer       user_data)
 {
   CdiApplication *self = user_data;
-  GtkWidget *dialog;
+  CdiDisk *disk = disk_from_param (self, param);
 
-  dialog = gtk_message_dialog_new (NULL, 0, GTK_MESSAGE_INFO, GTK_BUTTONS_CLOSE, "%s",
-                                   _("Not yet available"));
-  gtk_message_dialog_format_secondary_text (GTK_MESSAGE_DIALOG (dialog), "%s",
-                                            _("Creating and adding disks from the applet comes "
-                                              "in a later version. Until then, use the "
-                                              "crypt-disk-image command: crypt-disk-image create "
-                                              "or crypt-disk-image add."));
-  gtk_window_set_title (GTK_WINDOW (dialog), _("Not yet available"));
-  atk_object_set_name (gtk_widget_get_accessible (dialog), _("Not yet available"));
-  gtk_window_set_application (GTK_WINDOW (dialog), GTK_APPLICATION (self));
-  g_signal_connect (dialog, "response", G_CALLBACK (gtk_widget_destroy), NULL);
-  gtk_widget_show (dialog);
+  if (disk != NULL)
+    cdi_properties_dialog_present (self, disk);
+}
+
+/* Opening at login: the applet starts at login (its autostart file), and opens the disks named
+ * in login.conf beside the registry. It is a list of its own, not a key of disks.conf, so the
+ * registry format stays the command-line tool's. */
+static char *
+login_conf_path (void)
+{
+  return g_build_filename (g_get_user_config_dir (), "crypt-disk-image", "login.conf", NULL);
+}
+
+static GStrv
+open_at_login_names (void)
+{
+  g_autofree char *path = login_conf_path ();
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+  GStrv names;
+
+  if (!g_key_file_load_from_file (file, path, G_KEY_FILE_KEEP_COMMENTS, NULL))
+    return g_new0 (char *, 1);
+  names = g_key_file_get_string_list (file, "login", "open", NULL, NULL);
+  return names != NULL ? names : g_new0 (char *, 1);
+}
+
+gboolean
+cdi_application_get_open_at_login (CdiApplication *self,
+                                   const char     *name)
+{
+  g_auto(GStrv) names = open_at_login_names ();
+
+  return g_strv_contains ((const char * const *) names, name);
+}
+
+gboolean
+cdi_application_set_open_at_login (CdiApplication  *self,
+                                   const char      *name,
+                                   gboolean         open,
+                                   GError         **error)
+{
+  g_autofree char *path = login_conf_path ();
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr(GKeyFile) file = g_key_file_new ();
+  g_auto(GStrv) names = open_at_login_names ();
+  g_autoptr(GPtrArray) wanted = g_ptr_array_new ();
+
+  if (open == g_strv_contains ((const char * const *) names, name))
+    return TRUE;
+  g_key_file_load_from_file (file, path, G_KEY_FILE_KEEP_COMMENTS, NULL);
+  for (guint i = 0; names[i] != NULL; i++)
+    if (strcmp (names[i], name) != 0)
+      g_ptr_array_add (wanted, names[i]);
+  if (open)
+    g_ptr_array_add (wanted, (gpointer) name);
+  g_key_file_set_string_list (file, "login", "open", (const char * const *) wanted->pdata,
+                              wanted->len);
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    {
+      int saved = errno;
+
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
+                   _("Could not create %s: %s"), dir, g_strerror (saved));
+      return FALSE;
+    }
+  return g_key_file_save_to_file (file, path, error);
+}
+
+static gboolean
+open_at_login_cb (gpointer user_data)
+{
+  CdiApplication *self = user_data;
+  g_auto(GStrv) names = open_at_login_names ();
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      CdiDisk *disk = cdi_disk_store_lookup (self->store, names[i]);
+
+      if (disk != NULL && cdi_application_get_state (self, disk) == CDI_DISK_STATE_CLOSED)
+        cdi_disk_ops_open (self, disk);
+    }
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -408,8 +498,9 @@ static const GActionEntry app_actions[] = {
   { "show-programs", show_programs_activated, "s", NULL, NULL, { 0 } },
   { "close-all", close_all_activated, NULL, NULL, NULL, { 0 } },
   { "toggle-default", toggle_default_activated, NULL, NULL, NULL, { 0 } },
-  { "new-disk", not_yet_activated, NULL, NULL, NULL, { 0 } },
-  { "add-existing", not_yet_activated, NULL, NULL, NULL, { 0 } },
+  { "new-disk", new_disk_activated, NULL, NULL, NULL, { 0 } },
+  { "add-existing", add_existing_activated, NULL, NULL, NULL, { 0 } },
+  { "properties", properties_activated, "s", NULL, NULL, { 0 } },
   { "preferences", preferences_activated, NULL, NULL, NULL, { 0 } },
   { "popup-menu", popup_menu_activated, NULL, NULL, NULL, { 0 } },
   { "quit", quit_activated, NULL, NULL, NULL, { 0 } },
@@ -473,6 +564,7 @@ cdi_application_startup (GApplication *app)
   g_unix_signal_add (SIGINT, on_unix_signal, self);
   self->tray_hint_id = g_timeout_add_seconds (TRAY_HINT_DELAY_SECONDS, tray_hint_cb, self);
   store_changed_cb (self);
+  g_idle_add (open_at_login_cb, self);
 }
 
 /* The first start shows nothing but the icon; starting the applet again when no tray shows the

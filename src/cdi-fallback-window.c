@@ -41,6 +41,7 @@ disk_row (const CdiDiskRow *row)
   GtkWidget *name = gtk_label_new (row->name);
   g_autofree char *label = cdi_disk_row_dup_action_label (row);
   const char *action = cdi_disk_row_action_name (row);
+  g_autofree char *properties = NULL;
   GtkWidget *button;
 
   gtk_label_set_xalign (GTK_LABEL (name), 0);
@@ -59,6 +60,11 @@ disk_row (const CdiDiskRow *row)
                         FALSE, FALSE, 0);
   button = action_button (label, action != NULL ? action : "open", row->name);
   gtk_widget_set_sensitive (button, action != NULL);
+  gtk_box_pack_start (GTK_BOX (box), button, FALSE, FALSE, 0);
+  button = action_button (_("Properties…"), "properties", row->name);
+  /* Translators: accessible name of a disk's Properties button; %s is the disk's name */
+  properties = g_strdup_printf (_("Properties of %s"), row->name);
+  atk_object_set_name (gtk_widget_get_accessible (button), properties);
   gtk_box_pack_start (GTK_BOX (box), button, FALSE, FALSE, 0);
   g_object_set (box, "margin", 6, NULL);
   gtk_widget_show_all (box);

@@ -22,6 +22,7 @@ typedef struct
   GSubprocess *process;
   GPtrArray *records; /* what the helper printed, kept also when it failed */
   char *stderr_text;
+  gboolean raw;       /* stdout is data (backup-header), not records */
 } RunData;
 
 static void
@@ -219,7 +220,7 @@ communicate_cb (GObject      *source,
       return;
     }
 
-  text = out != NULL ? g_bytes_get_data (out, &size) : NULL;
+  text = out != NULL && !data->raw ? g_bytes_get_data (out, &size) : NULL;
   records = cdi_records_parse (text, size);
   if (err != NULL)
     err_text = g_strndup (g_bytes_get_data (err, NULL), g_bytes_get_size (err));
@@ -237,6 +238,12 @@ communicate_cb (GObject      *source,
                                           err_text, records, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (data->raw)
+    {
+      g_task_return_pointer (task, out != NULL ? g_steal_pointer (&out) : g_bytes_new (NULL, 0),
+                             (GDestroyNotify) g_bytes_unref);
       return;
     }
   g_task_return_pointer (task, g_steal_pointer (&records), (GDestroyNotify) g_ptr_array_unref);
@@ -263,15 +270,16 @@ check_words (const char * const  *words,
   return TRUE;
 }
 
-/* Runs `VERB OPTIONS... ARGS...`; @passphrase (may be NULL) is written to the helper's stdin */
-void
-cdi_helper_client_run_async (const char          *verb,
-                             const char * const  *options,
-                             const char * const  *args,
-                             CdiPassphrase       *passphrase,
-                             GCancellable        *cancellable,
-                             GAsyncReadyCallback  callback,
-                             gpointer             user_data)
+static void
+run_internal (const char          *verb,
+              const char * const  *options,
+              const char * const  *args,
+              CdiPassphrase       *passphrase,
+              gboolean             raw,
+              gpointer             source_tag,
+              GCancellable        *cancellable,
+              GAsyncReadyCallback  callback,
+              gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
@@ -279,12 +287,11 @@ cdi_helper_client_run_async (const char          *verb,
   g_auto(GStrv) argv = NULL;
   RunData *data;
 
-  g_return_if_fail (verb != NULL);
-
   task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, cdi_helper_client_run_async);
+  g_task_set_source_tag (task, source_tag);
   data = g_new0 (RunData, 1);
   data->verb = g_strdup (verb);
+  data->raw = raw;
   g_task_set_task_data (task, data, (GDestroyNotify) run_data_free);
 
   if (g_task_return_error_if_cancelled (task))
@@ -320,6 +327,51 @@ cdi_helper_client_run_async (const char          *verb,
                                   communicate_cb, g_steal_pointer (&task));
 }
 
+/* Runs `VERB OPTIONS... ARGS...`; @passphrase (may be NULL) is written to the helper's stdin */
+void
+cdi_helper_client_run_async (const char          *verb,
+                             const char * const  *options,
+                             const char * const  *args,
+                             CdiPassphrase       *passphrase,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_return_if_fail (verb != NULL);
+
+  run_internal (verb, options, args, passphrase, /* raw= */ FALSE, cdi_helper_client_run_async,
+                cancellable, callback, user_data);
+}
+
+/* As cdi_helper_client_run_async(), for a verb whose stdout is data rather than records
+ * (backup-header); finish with cdi_helper_client_run_raw_finish() */
+void
+cdi_helper_client_run_raw_async (const char          *verb,
+                                 const char * const  *options,
+                                 const char * const  *args,
+                                 CdiPassphrase       *passphrase,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  g_return_if_fail (verb != NULL);
+
+  run_internal (verb, options, args, passphrase, /* raw= */ TRUE,
+                cdi_helper_client_run_raw_async, cancellable, callback, user_data);
+}
+
+/* The helper's stdout, byte for byte, or NULL with @error set */
+GBytes *
+cdi_helper_client_run_raw_finish (GAsyncResult  *result,
+                                  GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == cdi_helper_client_run_raw_async,
+                        NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
 /* On success, @ret_records (may be NULL) receives the stdout records: a GPtrArray of CdiRecord */
 gboolean
 cdi_helper_client_run_finish (GAsyncResult  *result,
@@ -338,19 +390,12 @@ cdi_helper_client_run_finish (GAsyncResult  *result,
   return TRUE;
 }
 
-void
-cdi_helper_client_format_async (const char                   *image,
-                                const CdiHelperFormatOptions *options,
-                                CdiPassphrase                *passphrase,
-                                GCancellable                 *cancellable,
-                                GAsyncReadyCallback           callback,
-                                gpointer                      user_data)
+/* The key derivation options (and, for format, the label) as helper words, NULL-terminated */
+static GPtrArray *
+kdf_words (const CdiHelperFormatOptions *options,
+           gboolean                      with_label)
 {
-  g_autoptr(GPtrArray) words = g_ptr_array_new_with_free_func (g_free);
-  const char *args[] = { image, NULL };
-
-  g_return_if_fail (image != NULL);
-  g_return_if_fail (passphrase != NULL);
+  GPtrArray *words = g_ptr_array_new_with_free_func (g_free);
 
   if (options != NULL && options->pbkdf != NULL)
     g_ptr_array_add (words, g_strconcat (CDI_HELPER_OPT_PBKDF, options->pbkdf, NULL));
@@ -362,10 +407,27 @@ cdi_helper_client_format_async (const char                   *image,
   if (options != NULL && options->iterations > 0)
     g_ptr_array_add (words, g_strdup_printf (CDI_HELPER_OPT_PBKDF_ITERATIONS "%u",
                                              options->iterations));
-  if (options != NULL && options->label != NULL)
+  if (with_label && options != NULL && options->label != NULL)
     g_ptr_array_add (words, g_strconcat (CDI_HELPER_OPT_LABEL, options->label, NULL));
   g_ptr_array_add (words, NULL);
+  return words;
+}
 
+void
+cdi_helper_client_format_async (const char                   *image,
+                                const CdiHelperFormatOptions *options,
+                                CdiPassphrase                *passphrase,
+                                GCancellable                 *cancellable,
+                                GAsyncReadyCallback           callback,
+                                gpointer                      user_data)
+{
+  g_autoptr(GPtrArray) words = NULL;
+  const char *args[] = { image, NULL };
+
+  g_return_if_fail (image != NULL);
+  g_return_if_fail (passphrase != NULL);
+
+  words = kdf_words (options, /* with_label= */ TRUE);
   cdi_helper_client_run_async (CDI_HELPER_VERB_FORMAT, (const char * const *) words->pdata, args,
                                passphrase, cancellable, callback, user_data);
 }
@@ -440,6 +502,123 @@ cdi_helper_client_recover_async (GCancellable        *cancellable,
 {
   cdi_helper_client_run_async (CDI_HELPER_VERB_RECOVER, NULL, NULL, /* passphrase= */ NULL,
                                cancellable, callback, user_data);
+}
+
+void
+cdi_helper_client_inspect_async (const char          *image,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  const char *args[] = { image, NULL };
+
+  g_return_if_fail (image != NULL);
+
+  cdi_helper_client_run_async (CDI_HELPER_VERB_INSPECT, NULL, args, /* passphrase= */ NULL,
+                               cancellable, callback, user_data);
+}
+
+/* passwd's stdin, OLDLEN ':' OLD NEW (cdi-helper-protocol.h), in a buffer that is wiped when
+ * the result is freed; the intermediate buffer is wiped here. Both passphrases must lie within
+ * CDI_HELPER_PASSPHRASE_MIN..CDI_HELPER_PASSPHRASE_MAX bytes; they are used as they are
+ * (binary-safe, nothing stripped). */
+CdiPassphrase *
+cdi_helper_client_passwd_frame_new (CdiPassphrase  *old_passphrase,
+                                    CdiPassphrase  *new_passphrase,
+                                    GError        **error)
+{
+  char prefix[CDI_HELPER_PASSWD_LEN_DIGITS_MAX + 2];
+  const guint8 *old_data, *new_data;
+  gsize old_size, new_size, prefix_len, frame_size;
+  guint8 *frame;
+  int n;
+
+  g_return_val_if_fail (old_passphrase != NULL && new_passphrase != NULL, NULL);
+
+  old_data = cdi_passphrase_get_data (old_passphrase, &old_size);
+  new_data = cdi_passphrase_get_data (new_passphrase, &new_size);
+  if (old_size < CDI_HELPER_PASSPHRASE_MIN || old_size > CDI_HELPER_PASSPHRASE_MAX
+      || new_size < CDI_HELPER_PASSPHRASE_MIN || new_size > CDI_HELPER_PASSPHRASE_MAX)
+    {
+      g_set_error (error, CDI_ERROR, CDI_ERROR_INVALID_INPUT,
+                   /* Translators: a security message */
+                   _("A passphrase must have %d to %d bytes."), CDI_HELPER_PASSPHRASE_MIN,
+                   CDI_HELPER_PASSPHRASE_MAX);
+      return NULL;
+    }
+  n = g_snprintf (prefix, sizeof prefix, "%" G_GSIZE_FORMAT ":", old_size);
+  g_assert (n > 1 && (gsize) n < sizeof prefix);
+  prefix_len = (gsize) n;
+  frame_size = prefix_len + old_size + new_size;
+  g_assert (frame_size <= CDI_HELPER_PASSWD_STDIN_MAX);
+
+  frame = g_malloc (frame_size);
+  memcpy (frame, prefix, prefix_len);
+  memcpy (frame + prefix_len, old_data, old_size);
+  memcpy (frame + prefix_len + old_size, new_data, new_size);
+  return cdi_passphrase_new_take (frame, frame_size);
+}
+
+/* @pbkdf: NULL, or the key derivation for the new key slot (its label is ignored) */
+void
+cdi_helper_client_passwd_async (const char                   *image,
+                                const CdiHelperFormatOptions *pbkdf,
+                                CdiPassphrase                *old_passphrase,
+                                CdiPassphrase                *new_passphrase,
+                                GCancellable                 *cancellable,
+                                GAsyncReadyCallback           callback,
+                                gpointer                      user_data)
+{
+  g_autoptr(GPtrArray) words = NULL;
+  g_autoptr(CdiPassphrase) frame = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *args[] = { image, NULL };
+
+  g_return_if_fail (image != NULL);
+  g_return_if_fail (old_passphrase != NULL && new_passphrase != NULL);
+
+  frame = cdi_helper_client_passwd_frame_new (old_passphrase, new_passphrase, &error);
+  if (frame == NULL)
+    {
+      g_task_report_error (NULL, callback, user_data, cdi_helper_client_run_async,
+                           g_steal_pointer (&error));
+      return;
+    }
+  words = kdf_words (pbkdf, /* with_label= */ FALSE);
+  cdi_helper_client_run_async (CDI_HELPER_VERB_PASSWD, (const char * const *) words->pdata, args,
+                               frame, cancellable, callback, user_data);
+}
+
+/* An open disk only; @new_size_bytes as the protocol wants it (larger, a multiple of 512) */
+void
+cdi_helper_client_grow_async (const char          *image,
+                              guint64              new_size_bytes,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autofree char *bytes = g_strdup_printf ("%" G_GUINT64_FORMAT, new_size_bytes);
+  const char *args[] = { image, bytes, NULL };
+
+  g_return_if_fail (image != NULL);
+
+  cdi_helper_client_run_async (CDI_HELPER_VERB_GROW, NULL, args, /* passphrase= */ NULL,
+                               cancellable, callback, user_data);
+}
+
+/* Finish with cdi_helper_client_run_raw_finish(): the header bytes */
+void
+cdi_helper_client_backup_header_async (const char          *image,
+                                       GCancellable        *cancellable,
+                                       GAsyncReadyCallback  callback,
+                                       gpointer             user_data)
+{
+  const char *args[] = { image, NULL };
+
+  g_return_if_fail (image != NULL);
+
+  cdi_helper_client_run_raw_async (CDI_HELPER_VERB_BACKUP_HEADER, NULL, args,
+                                   /* passphrase= */ NULL, cancellable, callback, user_data);
 }
 
 /* The records and the standard error text of the helper run that @result (from

@@ -4,8 +4,11 @@
  * The helper runs as `pkexec --disable-internal-agent HELPER_PATH VERB [OPTION...] ARG...`
  * (no shell; a graphical polkit agent answers, never a terminal prompt), or as
  * `HELPER_PATH VERB ...` when this process already runs as root. A passphrase goes to the
- * helper's standard input, never to its argv or environment. Its stdout records are parsed
- * (cdi-records.h) and its exit code becomes a GError a user can act on:
+ * helper's standard input, never to its argv or environment; passwd's old and new passphrase
+ * go there as one frame (cdi_helper_client_passwd_frame_new(), in memory that is wiped when it
+ * is freed). Its stdout records are parsed (cdi-records.h), except for backup-header, whose
+ * stdout is the raw header (cdi_helper_client_run_raw_finish()), and its exit code becomes a
+ * GError a user can act on:
  *   126 (pkexec: authentication dismissed) -> G_IO_ERROR_CANCELLED, show no error;
  *   127 (pkexec: not authorised, no agent) -> CDI_ERROR_NOT_AUTHORIZED;
  *   CDI_HELPER_EXIT_*                      -> the matching CDI_ERROR_* code.
@@ -66,6 +69,15 @@ void      cdi_helper_client_run_async       (const char                   *verb,
 gboolean  cdi_helper_client_run_finish      (GAsyncResult                 *result,
                                              GPtrArray                   **ret_records,
                                              GError                      **error);
+void      cdi_helper_client_run_raw_async   (const char                   *verb,
+                                             const char * const           *options,
+                                             const char * const           *args,
+                                             CdiPassphrase                *passphrase,
+                                             GCancellable                 *cancellable,
+                                             GAsyncReadyCallback           callback,
+                                             gpointer                      user_data);
+GBytes   *cdi_helper_client_run_raw_finish  (GAsyncResult                 *result,
+                                             GError                      **error);
 /* Also after a failure (a busy close's holders; the helper's stderr for a verbose mode) */
 GPtrArray  *cdi_helper_client_run_get_records (GAsyncResult *result);
 const char *cdi_helper_client_run_get_stderr  (GAsyncResult *result);
@@ -99,5 +111,31 @@ void      cdi_helper_client_status_async    (GCancellable                 *cance
 void      cdi_helper_client_recover_async   (GCancellable                 *cancellable,
                                              GAsyncReadyCallback           callback,
                                              gpointer                      user_data);
+void      cdi_helper_client_inspect_async   (const char                   *image,
+                                             GCancellable                 *cancellable,
+                                             GAsyncReadyCallback           callback,
+                                             gpointer                      user_data);
+void      cdi_helper_client_passwd_async    (const char                   *image,
+                                             const CdiHelperFormatOptions *pbkdf,
+                                             CdiPassphrase                *old_passphrase,
+                                             CdiPassphrase                *new_passphrase,
+                                             GCancellable                 *cancellable,
+                                             GAsyncReadyCallback           callback,
+                                             gpointer                      user_data);
+void      cdi_helper_client_grow_async      (const char                   *image,
+                                             guint64                       new_size_bytes,
+                                             GCancellable                 *cancellable,
+                                             GAsyncReadyCallback           callback,
+                                             gpointer                      user_data);
+/* Finish with cdi_helper_client_run_raw_finish() */
+void      cdi_helper_client_backup_header_async (const char               *image,
+                                                 GCancellable             *cancellable,
+                                                 GAsyncReadyCallback       callback,
+                                                 gpointer                  user_data);
+
+/* passwd's stdin frame, OLDLEN ':' OLD NEW, in wiped memory */
+CdiPassphrase *cdi_helper_client_passwd_frame_new (CdiPassphrase          *old_passphrase,
+                                                   CdiPassphrase          *new_passphrase,
+                                                   GError                **error);
 
 G_END_DECLS

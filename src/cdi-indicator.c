@@ -150,6 +150,8 @@ rebuild (CdiIndicator *self)
     {
       CdiDiskRow *row = g_ptr_array_index (rows, i);
       g_autofree char *label = cdi_disk_row_dup_action_label (row);
+      /* Translators: menu entry; %s is the disk's name */
+      g_autofree char *properties = g_strdup_printf (_("Properties of %s…"), row->name);
       GtkWidget *item = add_item (self, label, cdi_disk_row_action_name (row), row->name);
 
       if (row->is_default)
@@ -160,6 +162,7 @@ rebuild (CdiIndicator *self)
           if (row->space != NULL)
             add_item (self, row->space, NULL, NULL);
         }
+      add_item (self, properties, "properties", row->name);
     }
   if (rows->len == 0)
     add_item (self, _("No encrypted disks yet"), NULL, NULL);

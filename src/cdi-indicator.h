@@ -3,9 +3,10 @@
  *
  * The icon says whether no disk, some disk, or something with a problem is open; the title
  * counts them. The menu is built in code from cdi_application_get_rows() each time they change:
- * per disk "Open NAME" or "Close NAME" (or "Opening NAME…" while the helper runs), and for an
- * open disk "Show Files" and its space; then "Close All", "New Encrypted Disk…", "Add Existing
- * Image…", "Preferences" and "Quit". A middle click opens or closes the default disk.
+ * per disk "Open NAME" or "Close NAME" (or "Opening NAME…" while the helper runs), for an
+ * open disk "Show Files" and its space, and "Properties of NAME…"; then "Close All", "New
+ * Encrypted Disk…", "Add Existing Image…", "Preferences" and "Quit". A middle click opens or
+ * closes the default disk.
  */
 #pragma once
 

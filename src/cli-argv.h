@@ -16,4 +16,14 @@ gboolean   cli_argv_parse_size    (const char          *text,
                                    guint64             *ret_bytes,
                                    GError             **error);
 
+gboolean   cli_argv_parse_grow_size (const char        *text,
+                                     guint64           *ret_bytes,
+                                     gboolean          *ret_relative,
+                                     GError           **error);
+gboolean   cli_argv_grow_target   (guint64              current,
+                                   guint64              bytes,
+                                   gboolean             relative,
+                                   guint64             *ret_target,
+                                   GError             **error);
+
 G_END_DECLS

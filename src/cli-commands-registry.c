@@ -13,6 +13,7 @@
 
 #include "cdi-error.h"
 #include "cdi-helper-protocol.h"
+#include "cdi-manage.h"
 #include "cdi-password-command.h"
 #include "cdi-secret.h"
 #include "cli-commands.h"
@@ -93,9 +94,25 @@ prepare_mountpoint (const char  *mountpoint,
   return TRUE;
 }
 
+/* The helper reads the LUKS header (nothing is unlocked): a QCow2 file that holds no LUKS
+ * volume, or one the helper would not open, is not registered */
+static CdiImageInfo *
+inspect (const char  *image,
+         GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  cli_progress_step (_("Checking that the image holds an encrypted disk"));
+  cdi_manage_inspect_async (image, /* cancellable= */ NULL, cli_result_cb, &result);
+  cli_wait (&result);
+  cli_progress_stop ();
+  return cdi_manage_inspect_finish (result, error);
+}
+
 int
 cli_command_add (CliRequest *request)
 {
+  g_autoptr(CdiImageInfo) info = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(CdiDiskStore) store = NULL;
   g_autoptr(CdiDisk) disk = NULL;
@@ -115,12 +132,20 @@ cli_command_add (CliRequest *request)
   disk = cdi_disk_new (name, image, mountpoint);
   cdi_disk_set_passphrase_source (disk, request->source);
   cdi_disk_set_password_command (disk, request->password_command);
-  if (!cdi_disk_store_add (store, disk, &error) || !prepare_mountpoint (mountpoint, &error)
-      || !cli_store_save (store, &error))
+  /* The registry refuses a conflict before the helper is asked */
+  if (!cdi_disk_store_add (store, disk, &error)
+      || (info = inspect (image, &error)) == NULL)
+    return fail ("add", name, what, error);
+  cdi_disk_set_uuid (disk, info->uuid);
+  if (!prepare_mountpoint (mountpoint, &error) || !cli_store_save (store, &error))
     return fail ("add", name, what, error);
 
   cli_log ("add", name, NULL);
-  cli_print (_("Added “%s”: %s (mount point %s)"), name, image, mountpoint);
+  if (info->luks_version != 0)
+    cli_print (_("Added “%s”: %s (LUKS%u, mount point %s)"), name, image, info->luks_version,
+               mountpoint);
+  else
+    cli_print (_("Added “%s”: %s (mount point %s)"), name, image, mountpoint);
   if (request->source == CDI_PASSPHRASE_SOURCE_KEYRING)
     cli_print (_("Its passphrase is asked for at the first open, then kept in the keyring."));
   return CLI_EXIT_OK;

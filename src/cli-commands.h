@@ -19,6 +19,11 @@ int cli_command_remove          (CliRequest *request);
 int cli_command_list            (CliRequest *request);
 int cli_command_forget_password (CliRequest *request);
 
+/* cli-commands-manage.c */
+int cli_command_passwd          (CliRequest *request);
+int cli_command_grow            (CliRequest *request);
+int cli_command_backup_header   (CliRequest *request);
+
 /* cli-create.c */
 int cli_command_create          (CliRequest *request);
 

@@ -8,78 +8,11 @@
 
 #include "cli-argv.h"
 #include "cli-exit.h"
+#include "cli-help.h"
 #include "cli-legacy.h"
 #include "cli-parse.h"
 
 #define BIT(command) (1u << (command))
-
-typedef struct
-{
-  CliCommand command;
-  const char *name;
-  const char *parameter; /* translated in the help */
-  const char *summary;
-  const char *examples;
-  guint min_args;
-  guint max_args;
-} CommandInfo;
-
-static const CommandInfo commands[] = {
-  { CLI_COMMAND_CREATE, "create", N_("IMAGE"),
-    N_("Create a new encrypted disk image, make its folder and register it."),
-    N_("Examples:\n"
-       "  crypt-disk-image create --size 20G --mount ~/Private --keyring ~/private.qcow2\n"
-       "  crypt-disk-image create -m ~/Work -p 'pass show disks/work' -x ~/bin/work work.qcow2\n"
-       "\n"
-       "Without --password-command, --keyring or --ask the passphrase is asked for twice and\n"
-       "again at every open (--ask). --keyring keeps it in your keyring. --script writes an\n"
-       "easing script in the older tools' style (SCRIPT open, SCRIPT close)."),
-    1, 1 },
-  { CLI_COMMAND_ADD, "add", N_("IMAGE"),
-    N_("Register an existing image, for example one made by the older tools."),
-    N_("Example:\n"
-       "  crypt-disk-image add ~/disk.img --mount ~/disk --password-command 'pass disks/disk'"),
-    1, 1 },
-  { CLI_COMMAND_OPEN, "open", N_("NAME|IMAGE"),
-    N_("Unlock a disk and mount it on its folder."),
-    N_("The passphrase comes from the keyring (for --keyring disks), else from the password\n"
-       "command, else from a prompt on the terminal; --passphrase-stdin reads it from standard\n"
-       "input instead (the text before the first line break).\n"
-       "\n"
-       "Examples:\n"
-       "  crypt-disk-image open private\n"
-       "  pass show disks/work | crypt-disk-image open --passphrase-stdin work"),
-    1, 1 },
-  { CLI_COMMAND_CLOSE, "close", N_("NAME|IMAGE"),
-    N_("Unmount and lock a disk, after giving its unused space back (trim)."),
-    N_("If programs still use files on the disk, they are listed and nothing is closed\n"
-       "(exit status 5). --wait tries again every 2 seconds until they are gone, for at most\n"
-       "SECONDS if given.\n"
-       "\n"
-       "Examples:\n"
-       "  crypt-disk-image close private\n"
-       "  crypt-disk-image close --all --wait 60"),
-    0, 1 },
-  { CLI_COMMAND_TRIM, "trim", N_("NAME|IMAGE"),
-    N_("Give the unused space of an open disk back to the image file."),
-    N_("Example:\n  crypt-disk-image trim private"), 1, 1 },
-  { CLI_COMMAND_STATUS, "status", "",
-    N_("Show your open disks and which registered disk each one is."),
-    N_("Example:\n  crypt-disk-image status"), 0, 0 },
-  { CLI_COMMAND_LIST, "list", "",
-    N_("Show the registered disks, open or closed."),
-    N_("Example:\n  crypt-disk-image list"), 0, 0 },
-  { CLI_COMMAND_REMOVE, "remove", N_("NAME"),
-    N_("Forget a registered disk. The image file stays unless --delete-image is given."),
-    N_("Example:\n  crypt-disk-image remove old-backup"), 1, 1 },
-  { CLI_COMMAND_FORGET_PASSWORD, "forget-password", N_("NAME"),
-    N_("Remove a disk's passphrase from the keyring; it is asked for again from then on."),
-    N_("Example:\n  crypt-disk-image forget-password private"), 1, 1 },
-  { CLI_COMMAND_CHECK_DEPS, "check-deps", "",
-    N_("Check that the programs and kernel support disks need are installed."),
-    N_("Prints what is missing and the Debian package that provides it. Exit status 0 when\n"
-       "everything is there, 6 otherwise. Also: crypt-disk-image -c"), 0, 0 },
-};
 
 /* Where each option's value goes */
 typedef struct
@@ -92,6 +25,8 @@ typedef struct
   char *name;
   char *script;
   char *pbkdf;
+  char *new_password_command;
+  gboolean new_passphrase_stdin;
   gboolean keyring;
   gboolean ask;
   gboolean passphrase_stdin;
@@ -115,6 +50,7 @@ values_clear (Values *v)
   g_free (v->name);
   g_free (v->script);
   g_free (v->pbkdf);
+  g_free (v->new_password_command);
   g_free (v->wait_value);
 }
 
@@ -147,17 +83,24 @@ typedef struct
 } OptionInfo;
 
 #define PASSPHRASE_COMMANDS (BIT (CLI_COMMAND_CREATE) | BIT (CLI_COMMAND_ADD))
+#define KDF_COMMANDS (BIT (CLI_COMMAND_CREATE) | BIT (CLI_COMMAND_PASSWD))
 #define ALL_COMMANDS (~0u)
 
 static const OptionInfo options[] = {
   { "size", 's', 0, G_OPTION_ARG_STRING, G_STRUCT_OFFSET (Values, size),
     N_("Largest size the image may grow to, e.g. 20G or 500M (default: 100G)"), N_("SIZE"),
     BIT (CLI_COMMAND_CREATE) },
+  { "size", 's', 0, G_OPTION_ARG_STRING, G_STRUCT_OFFSET (Values, size),
+    N_("The new size, e.g. 20G, or what to add, e.g. +5G (required)"), N_("SIZE"),
+    BIT (CLI_COMMAND_GROW) },
   { "mount", 'm', 0, G_OPTION_ARG_FILENAME, G_STRUCT_OFFSET (Values, mount),
     N_("Folder to mount the disk on (made if missing)"), N_("DIR"), PASSPHRASE_COMMANDS },
   { "password-command", 'p', 0, G_OPTION_ARG_STRING, G_STRUCT_OFFSET (Values, password_command),
     N_("Command that prints the passphrase (split like a shell does, run without one)"),
     N_("CMD"), PASSPHRASE_COMMANDS },
+  { "password-command", 'p', 0, G_OPTION_ARG_STRING, G_STRUCT_OFFSET (Values, password_command),
+    N_("Command that prints the current passphrase (default: the registered one)"),
+    N_("CMD"), BIT (CLI_COMMAND_PASSWD) },
   { "keyring", 0, 0, G_OPTION_ARG_NONE, G_STRUCT_OFFSET (Values, keyring),
     N_("Keep the passphrase in the keyring (Secret Service)"), NULL, PASSPHRASE_COMMANDS },
   { "ask", 0, 0, G_OPTION_ARG_NONE, G_STRUCT_OFFSET (Values, ask),
@@ -165,21 +108,31 @@ static const OptionInfo options[] = {
   { "passphrase-stdin", 0, 0, G_OPTION_ARG_NONE, G_STRUCT_OFFSET (Values, passphrase_stdin),
     N_("Read the passphrase from standard input (up to the first line break)"), NULL,
     BIT (CLI_COMMAND_CREATE) | BIT (CLI_COMMAND_OPEN) },
+  { "passphrase-stdin", 0, 0, G_OPTION_ARG_NONE, G_STRUCT_OFFSET (Values, passphrase_stdin),
+    N_("Read the current passphrase from standard input (up to the first line break)"), NULL,
+    BIT (CLI_COMMAND_PASSWD) },
+  { "new-password-command", 0, 0, G_OPTION_ARG_STRING,
+    G_STRUCT_OFFSET (Values, new_password_command),
+    N_("Command that prints the new passphrase"), N_("CMD"), BIT (CLI_COMMAND_PASSWD) },
+  { "new-passphrase-stdin", 0, 0, G_OPTION_ARG_NONE,
+    G_STRUCT_OFFSET (Values, new_passphrase_stdin),
+    N_("Read the new passphrase from standard input (after the current one, if that is read "
+       "there too)"), NULL, BIT (CLI_COMMAND_PASSWD) },
   { "name", 0, 0, G_OPTION_ARG_STRING, G_STRUCT_OFFSET (Values, name),
     N_("Name of the disk (default: from the image file name)"), N_("NAME"), PASSPHRASE_COMMANDS },
   { "script", 'x', 0, G_OPTION_ARG_FILENAME, G_STRUCT_OFFSET (Values, script),
     N_("Also write an easing script in the older tools' style (SCRIPT open|close)"),
     N_("SCRIPT"), BIT (CLI_COMMAND_CREATE) },
   { "pbkdf", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_STRING, G_STRUCT_OFFSET (Values, pbkdf),
-    "argon2id|pbkdf2 (for tests and slow machines)", "KDF", BIT (CLI_COMMAND_CREATE) },
+    "argon2id|pbkdf2 (for tests and slow machines)", "KDF", KDF_COMMANDS },
   { "pbkdf-iterations", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT,
     G_STRUCT_OFFSET (Values, pbkdf_iterations), "key derivation iterations", "N",
-    BIT (CLI_COMMAND_CREATE) },
+    KDF_COMMANDS },
   { "pbkdf-memory", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT,
     G_STRUCT_OFFSET (Values, pbkdf_memory), "argon2id memory in KiB", "KIB",
-    BIT (CLI_COMMAND_CREATE) },
+    KDF_COMMANDS },
   { "pbkdf-time", 0, G_OPTION_FLAG_HIDDEN, G_OPTION_ARG_INT, G_STRUCT_OFFSET (Values, pbkdf_time),
-    "key derivation time in ms", "MS", BIT (CLI_COMMAND_CREATE) },
+    "key derivation time in ms", "MS", KDF_COMMANDS },
   { "read-only", 0, 0, G_OPTION_ARG_NONE, G_STRUCT_OFFSET (Values, read_only),
     N_("Mount read-only (also when the file system needs a repair)"), NULL,
     BIT (CLI_COMMAND_OPEN) },
@@ -198,23 +151,14 @@ static const OptionInfo options[] = {
     N_("Show help for this command"), NULL, ALL_COMMANDS },
 };
 
-static const CommandInfo *
-find_command (const char *name)
-{
-  for (gsize i = 0; name != NULL && i < G_N_ELEMENTS (commands); i++)
-    if (g_str_equal (commands[i].name, name))
-      return &commands[i];
-  return NULL;
-}
-
 /* The new syntax's options that take a value */
 static const char * const long_with_value[] = {
-  "size", "mount", "password-command", "name", "script", "pbkdf", "pbkdf-iterations",
-  "pbkdf-memory", "pbkdf-time", NULL
+  "size", "mount", "password-command", "new-password-command", "name", "script", "pbkdf",
+  "pbkdf-iterations", "pbkdf-memory", "pbkdf-time", NULL
 };
 
 static GOptionContext *
-command_context (const CommandInfo *info,
+command_context (const CliCommandInfo *info,
                  Values            *v)
 {
   g_autofree char *parameter = NULL;
@@ -305,9 +249,30 @@ take_pbkdf (CliRequest  *request,
   return TRUE;
 }
 
+/* passwd: where the current and the new passphrase come from */
+static gboolean
+take_passwd (CliRequest  *request,
+             Values      *v,
+             GError     **error)
+{
+  if (v->password_command != NULL && v->passphrase_stdin)
+    return usage_error (error, _("--passphrase-stdin and --password-command exclude each other."));
+  if (v->new_password_command != NULL && v->new_passphrase_stdin)
+    return usage_error (error, _("--new-passphrase-stdin and --new-password-command exclude each "
+                                 "other."));
+  if ((v->password_command != NULL && *v->password_command == '\0')
+      || (v->new_password_command != NULL && *v->new_password_command == '\0'))
+    return usage_error (error, _("A password command must not be empty."));
+  request->password_command = g_steal_pointer (&v->password_command);
+  request->new_password_command = g_steal_pointer (&v->new_password_command);
+  request->passphrase_stdin = v->passphrase_stdin;
+  request->new_passphrase_stdin = v->new_passphrase_stdin;
+  return TRUE;
+}
+
 /* Moves the values into @request and checks how they combine */
 static gboolean
-take_values (const CommandInfo  *info,
+take_values (const CliCommandInfo  *info,
              CliRequest         *request,
              Values             *v,
              GStrv               args,
@@ -372,6 +337,21 @@ take_values (const CommandInfo  *info,
     case CLI_COMMAND_FORGET_PASSWORD:
       request->target = g_strdup (first);
       return TRUE;
+    case CLI_COMMAND_PASSWD:
+      request->target = g_strdup (first);
+      return take_passwd (request, v, error) && take_pbkdf (request, v, error);
+    case CLI_COMMAND_GROW:
+      request->target = g_strdup (first);
+      if (v->size == NULL)
+        return usage_error (error, _("“grow” needs --size SIZE: the new size (such as 20G) or "
+                                     "what to add (such as +5G)."));
+      return cli_argv_parse_grow_size (v->size, &request->size, &request->size_relative, error);
+    case CLI_COMMAND_BACKUP_HEADER:
+      request->target = g_strdup (first);
+      request->dest = g_strdup (args[2]);
+      if (*request->dest == '\0')
+        return usage_error (error, _("“backup-header” needs a FILE name to write to."));
+      return TRUE;
     case CLI_COMMAND_STATUS:
     case CLI_COMMAND_LIST:
     case CLI_COMMAND_CHECK_DEPS:
@@ -393,7 +373,7 @@ help_request (char *text)
 }
 
 static CliRequest *
-parse_command (const CommandInfo   *info,
+parse_command (const CliCommandInfo   *info,
                int                  word,
                int                  argc,
                const char * const  *argv,
@@ -428,42 +408,6 @@ parse_command (const CommandInfo   *info,
   if (!take_values (info, request, &v, args, error))
     return NULL;
   return g_steal_pointer (&request);
-}
-
-/* The help for `crypt-disk-image --help`: commands, the older syntax, examples, exit statuses */
-char *
-cli_parse_top_help (void)
-{
-  g_autoptr(GString) text = g_string_new (NULL);
-  g_autofree char *exits = cli_exit_table ();
-
-  g_string_append_printf (text, _("Usage:\n"
-                                  "  %s COMMAND [OPTION…] [ARGUMENT…]\n"
-                                  "  %s [-m MOUNT] [-p PW_CMD] FILE open|close\n"
-                                  "  %s [-s SIZE] -m MOUNT -p PW_CMD -x SCRIPT FILE\n\n"),
-                          CLI_PROGRAM_NAME, CLI_PROGRAM_NAME, CLI_CREATE_PROGRAM_NAME);
-  g_string_append (text, _("Keep files in an encrypted disk image that grows as you fill it "
-                           "(QCow2, LUKS2, ext4),\nmounted on a folder of yours.\n\n"));
-  g_string_append (text, _("Commands:\n"));
-  for (gsize i = 0; i < G_N_ELEMENTS (commands); i++)
-    g_string_append_printf (text, "  %-16s %s\n", commands[i].name, _(commands[i].summary));
-  g_string_append_printf (text, "  %-16s %s\n", "help [COMMAND]", _("Show help for a command."));
-  g_string_append (text, _("\nOptions:\n"
-                           "  -h, --help        Show this help\n"
-                           "  -c, --check-deps  Same as the check-deps command\n"
-                           "  -v, --verbose     Show more detail\n"
-                           "  --version         Show the version\n"));
-  g_string_append (text, _("\nThe second and third forms are the older tools' syntax, which easing "
-                           "scripts use;\nsee crypt-disk-image(1).\n"));
-  g_string_append (text, _("\nExamples:\n"
-                           "  crypt-disk-image create --size 20G --mount ~/Private --keyring "
-                           "~/private.qcow2\n"
-                           "  crypt-disk-image open private\n"
-                           "  crypt-disk-image list\n"
-                           "  crypt-disk-image close --wait 60 private\n"
-                           "  crypt-disk-image help create\n"));
-  g_string_append_printf (text, _("\nExit status:\n%s"), exits);
-  return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
 /* No command word: --help, --version, -c/--check-deps, or nothing */
@@ -530,7 +474,7 @@ cli_parse (int                  argc,
            GError             **error)
 {
   g_autofree char *program = NULL;
-  const CommandInfo *info;
+  const CliCommandInfo *info;
   int word;
 
   g_return_val_if_fail (argc >= 1 && argv != NULL, NULL);
@@ -546,13 +490,13 @@ cli_parse (int                  argc,
     {
       const char *help_argv[] = { argv[0], NULL, "--help", NULL };
 
-      info = find_command (word + 1 < argc ? argv[word + 1] : NULL);
+      info = cli_help_find_command (word + 1 < argc ? argv[word + 1] : NULL);
       if (info == NULL)
         return help_request (cli_parse_top_help ());
       help_argv[1] = info->name;
       return parse_command (info, 1, 3, help_argv, error);
     }
-  info = find_command (argv[word]);
+  info = cli_help_find_command (argv[word]);
   if (info != NULL)
     return parse_command (info, word, argc, argv, error);
   return cli_legacy_parse (argc, argv, error);

@@ -7,6 +7,9 @@
  * the registered one); a prompt on the terminal. A keyring without the passphrase, or one that
  * stays locked, falls through to the next source; a failing password command does not.
  * For create: standard input, the password command, or a prompt asked twice.
+ * For passwd: the current passphrase as for open (with its own prompt), the new one as for
+ * create; when both come from standard input, its first line is the current passphrase and
+ * its second line the new one.
  */
 #pragma once
 
@@ -33,5 +36,20 @@ CdiPassphrase *cli_passphrase_for_create (const char           *label,
                                           gboolean              from_stdin,
                                           const char           *password_command,
                                           GError              **error);
+
+gboolean       cli_passphrase_for_change (const char           *label,
+                                          gboolean              old_from_stdin,
+                                          const char           *keyring_uuid,
+                                          const char           *old_command,
+                                          gboolean              new_from_stdin,
+                                          const char           *new_command,
+                                          CdiPassphrase       **ret_old,
+                                          CdiPassphrase       **ret_new,
+                                          GError              **error);
+gboolean       cli_passphrase_split_lines (const guint8        *data,
+                                           gsize                size,
+                                           CdiPassphrase      **ret_first,
+                                           CdiPassphrase      **ret_second,
+                                           GError             **error);
 
 G_END_DECLS

@@ -29,5 +29,7 @@ cli_request_free (CliRequest *self)
   g_free (self->legacy_command);
   g_free (self->script);
   g_free (self->pbkdf);
+  g_free (self->dest);
+  g_free (self->new_password_command);
   g_free (self);
 }

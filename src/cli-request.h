@@ -23,6 +23,9 @@ typedef enum
   CLI_COMMAND_LIST,
   CLI_COMMAND_REMOVE,
   CLI_COMMAND_FORGET_PASSWORD,
+  CLI_COMMAND_PASSWD,
+  CLI_COMMAND_GROW,
+  CLI_COMMAND_BACKUP_HEADER,
 } CliCommand;
 
 typedef enum
@@ -40,11 +43,13 @@ typedef struct
   char *help;                 /* CLI_COMMAND_HELP: the text to print on stdout */
   GPtrArray *warnings;        /* char *: notes about ignored options, to print first */
 
-  char *target;               /* open, close, trim, remove, forget-password: NAME or IMAGE */
+  char *target;               /* open, close, trim, remove, forget-password, passwd, grow,
+                               * backup-header: NAME or IMAGE */
   char *image;                /* create, add */
   char *mountpoint;           /* create, add; the old syntax's -m */
   char *name;                 /* create, add: --name */
-  guint64 size;               /* create: bytes; 0 for the default */
+  guint64 size;               /* create: bytes, 0 for the default; grow: bytes (see below) */
+  gboolean size_relative;     /* grow --size +SIZE: @size is added to the current size */
   gboolean source_set;        /* --password-command, --keyring or --ask was given */
   CdiPassphraseSource source;
   char *password_command;     /* --password-command, or the old syntax's -p run by bash */
@@ -58,8 +63,11 @@ typedef struct
   guint wait_seconds;         /* close --wait=SECONDS; 0: no limit */
   gboolean read_only;         /* open --read-only */
   gboolean delete_image;      /* remove --delete-image */
+  char *dest;                 /* backup-header: the FILE to write */
+  char *new_password_command; /* passwd --new-password-command */
+  gboolean new_passphrase_stdin; /* passwd --new-passphrase-stdin */
 
-  char *pbkdf;                /* create, for tests and slow machines: the helper's format options */
+  char *pbkdf;                /* create and passwd, for tests and slow machines: the helper's format options */
   guint pbkdf_iterations;
   guint pbkdf_memory_kib;
   guint pbkdf_time_ms;

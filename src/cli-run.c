@@ -42,6 +42,12 @@ dispatch (CliRequest *request)
       return cli_command_remove (request);
     case CLI_COMMAND_FORGET_PASSWORD:
       return cli_command_forget_password (request);
+    case CLI_COMMAND_PASSWD:
+      return cli_command_passwd (request);
+    case CLI_COMMAND_GROW:
+      return cli_command_grow (request);
+    case CLI_COMMAND_BACKUP_HEADER:
+      return cli_command_backup_header (request);
     default:
       g_return_val_if_reached (CLI_EXIT_FAILED);
     }

@@ -5,7 +5,8 @@
  * helper is tests/fake-helper.sh through CDI_HELPER (no pkexec prompt can be answered in CI).
  * Checked: create --keyring stores the passphrase under the LUKS UUID the helper reports; open
  * takes it from the keyring (no terminal, no stdin needed); add --keyring keeps a passphrase
- * at the first open; forget-password removes it.
+ * at the first open; passwd replaces the keyring entry only after the helper succeeded;
+ * forget-password removes it.
  */
 #include "config.h"
 
@@ -165,6 +166,43 @@ test_add_then_keep (void)
   g_assert_cmpstr (sent, ==, "typed once");
 }
 
+/* Runs after add-then-keep: the disk "old" keeps "typed once" in the keyring */
+static void
+test_passwd_updates_keyring (void)
+{
+  g_autofree char *stored = NULL;
+  g_autofree char *sent = NULL;
+  g_auto(CliRun) run = { 0, };
+
+  /* the helper refuses (wrong passphrase): the keyring keeps the old, still valid one */
+  answer ("passwd.exit", "5");
+  cli (&run, "brand new\n", "passwd", "--new-passphrase-stdin", "old", NULL);
+  g_assert_cmpint (run.status, ==, 4);
+  sent = helper_stdin ();
+  g_assert_cmpstr (sent, ==, "10:typed oncebrand new");
+  stored = keyring_passphrase ();
+  g_assert_cmpstr (stored, ==, "typed once");
+  answer ("passwd.exit", NULL);
+
+  /* the old one from the keyring, the new one from stdin; then the keyring holds the new one */
+  cli (&run, "brand new\n", "passwd", "--new-passphrase-stdin", "old", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "The keyring now holds the new passphrase of “old”."));
+  g_free (sent);
+  sent = helper_stdin ();
+  g_assert_cmpstr (sent, ==, "10:typed oncebrand new");
+  g_free (stored);
+  stored = keyring_passphrase ();
+  g_assert_cmpstr (stored, ==, "brand new");
+  g_assert_null (strstr (run.err, "brand new"));
+
+  cli (&run, NULL, "open", "old", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_free (sent);
+  sent = helper_stdin ();
+  g_assert_cmpstr (sent, ==, "brand new");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -195,6 +233,7 @@ main (int   argc,
 
   g_test_add_func ("/cli/keyring/create-open-forget", test_create_open_forget);
   g_test_add_func ("/cli/keyring/add-then-keep", test_add_then_keep);
+  g_test_add_func ("/cli/keyring/passwd-updates-keyring", test_passwd_updates_keyring);
   status = g_test_run ();
 
   {

@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 
+#include "cdi-error.h"
 #include "cli-argv.h"
 #include "cli-parse.h"
 
@@ -19,11 +20,14 @@ enum
   F_WAIT = 1 << 5,
   F_READ_ONLY = 1 << 6,
   F_DELETE = 1 << 7,
+  F_RELATIVE = 1 << 8,
+  F_NEW_STDIN = 1 << 9,
 };
 
 #define NEW "crypt-disk-image"
 #define OLD_CREATE "/usr/local/bin/crypt-disk-image-create"
 #define GIB(n) ((guint64) (n) << 30)
+#define MIB(n) ((guint64) (n) << 20)
 
 typedef struct
 {
@@ -46,6 +50,8 @@ typedef struct
   const char *pbkdf;
   guint pbkdf_iterations;
   const char *help_contains;
+  const char *dest;
+  const char *new_password_command;
 } ParseCase;
 
 static const ParseCase cases[] = {
@@ -152,6 +158,63 @@ static const ParseCase cases[] = {
   { "/cli/parse/help/option", { NEW, "create", "--help" }, TRUE, CLI_COMMAND_HELP,
     CLI_SYNTAX_NEW, .help_contains = "--password-command" },
 
+  /* passwd, grow, backup-header */
+  { "/cli/parse/passwd/name", { NEW, "passwd", "docs" }, TRUE, CLI_COMMAND_PASSWD,
+    CLI_SYNTAX_NEW, .target = "docs" },
+  { "/cli/parse/passwd/image-commands", { NEW, "passwd", "/d.qcow2", "-p", "pass old",
+      "--new-password-command", "pass show new" }, TRUE, CLI_COMMAND_PASSWD, CLI_SYNTAX_NEW,
+    .target = "/d.qcow2", .password_command = "pass old",
+    .new_password_command = "pass show new" },
+  { "/cli/parse/passwd/both-stdin", { NEW, "passwd", "--passphrase-stdin",
+      "--new-passphrase-stdin", "docs" }, TRUE, CLI_COMMAND_PASSWD, CLI_SYNTAX_NEW,
+    .target = "docs", .flags = F_STDIN | F_NEW_STDIN },
+  { "/cli/parse/passwd/new-command-equals", { NEW, "passwd", "docs",
+      "--new-password-command=-odd cmd" }, TRUE, CLI_COMMAND_PASSWD, CLI_SYNTAX_NEW,
+    .target = "docs", .new_password_command = "-odd cmd" },
+  { "/cli/parse/passwd/cheap-kdf", { NEW, "passwd", "docs", "--pbkdf=pbkdf2",
+      "--pbkdf-iterations", "1000" }, TRUE, CLI_COMMAND_PASSWD, CLI_SYNTAX_NEW,
+    .target = "docs", .pbkdf = "pbkdf2", .pbkdf_iterations = 1000 },
+  { "/cli/parse/passwd/nothing", { NEW, "passwd" }, FALSE },
+  { "/cli/parse/passwd/two", { NEW, "passwd", "a", "b" }, FALSE },
+  { "/cli/parse/passwd/new-stdin-and-command", { NEW, "passwd", "docs", "--new-passphrase-stdin",
+      "--new-password-command", "x" }, FALSE },
+  { "/cli/parse/passwd/old-stdin-and-command", { NEW, "passwd", "docs", "--passphrase-stdin",
+      "-p", "x" }, FALSE },
+  { "/cli/parse/passwd/empty-new-command", { NEW, "passwd", "docs", "--new-password-command",
+      "" }, FALSE },
+  { "/cli/parse/passwd/no-keyring-option", { NEW, "passwd", "docs", "--keyring" }, FALSE },
+  { "/cli/parse/passwd/bad-pbkdf", { NEW, "passwd", "docs", "--pbkdf=md5" }, FALSE },
+  { "/cli/parse/grow/absolute", { NEW, "grow", "docs", "--size", "20G" }, TRUE,
+    CLI_COMMAND_GROW, CLI_SYNTAX_NEW, .target = "docs", .size = GIB (20) },
+  { "/cli/parse/grow/relative", { NEW, "grow", "--size", "+5G", "docs" }, TRUE,
+    CLI_COMMAND_GROW, CLI_SYNTAX_NEW, .target = "docs", .size = GIB (5), .flags = F_RELATIVE },
+  { "/cli/parse/grow/relative-short", { NEW, "grow", "-s+512M", "/i.qcow2" }, TRUE,
+    CLI_COMMAND_GROW, CLI_SYNTAX_NEW, .target = "/i.qcow2", .size = MIB (512),
+    .flags = F_RELATIVE },
+  { "/cli/parse/grow/relative-small", { NEW, "grow", "--size=+1M", "docs" }, TRUE,
+    CLI_COMMAND_GROW, CLI_SYNTAX_NEW, .target = "docs", .size = MIB (1), .flags = F_RELATIVE },
+  { "/cli/parse/grow/no-size", { NEW, "grow", "docs" }, FALSE },
+  { "/cli/parse/grow/no-disk", { NEW, "grow", "--size", "20G" }, FALSE },
+  { "/cli/parse/grow/minus", { NEW, "grow", "docs", "--size", "-5G" }, FALSE },
+  { "/cli/parse/grow/plus-zero", { NEW, "grow", "docs", "--size", "+0G" }, FALSE },
+  { "/cli/parse/grow/plus-nothing", { NEW, "grow", "docs", "--size", "+" }, FALSE },
+  { "/cli/parse/grow/plus-words", { NEW, "grow", "docs", "--size", "+5X" }, FALSE },
+  { "/cli/parse/grow/plus-too-big", { NEW, "grow", "docs", "--size", "+65T" }, FALSE },
+  { "/cli/parse/grow/absolute-too-small", { NEW, "grow", "docs", "--size", "10M" }, FALSE },
+  { "/cli/parse/grow/mount-is-for-create", { NEW, "grow", "docs", "--size", "20G", "-m",
+      "/m" }, FALSE },
+  { "/cli/parse/backup-header", { NEW, "backup-header", "docs", "/safe/docs.hdr" }, TRUE,
+    CLI_COMMAND_BACKUP_HEADER, CLI_SYNTAX_NEW, .target = "docs", .dest = "/safe/docs.hdr" },
+  { "/cli/parse/backup-header/no-file", { NEW, "backup-header", "docs" }, FALSE },
+  { "/cli/parse/backup-header/empty-file", { NEW, "backup-header", "docs", "" }, FALSE },
+  { "/cli/parse/backup-header/three", { NEW, "backup-header", "a", "b", "c" }, FALSE },
+  { "/cli/parse/help/passwd", { NEW, "help", "passwd" }, TRUE, CLI_COMMAND_HELP, CLI_SYNTAX_NEW,
+    .help_contains = "--new-password-command" },
+  { "/cli/parse/help/grow", { NEW, "grow", "--help" }, TRUE, CLI_COMMAND_HELP, CLI_SYNTAX_NEW,
+    .help_contains = "+5G" },
+  { "/cli/parse/help/top-lists-manage", { NEW, "--help" }, TRUE, CLI_COMMAND_HELP,
+    CLI_SYNTAX_NEW, .help_contains = "backup-header" },
+
   /* crypt-disk-image [-m MOUNT] [-p PW_CMD] FILE open|close, as easing scripts run it */
   { "/cli/parse/old/open", { NEW, "-m", "/home/a/disk", "-p", "pass \"Disks/Documents\"",
       "/home/a/disk.img", "open" }, TRUE, CLI_COMMAND_OPEN, CLI_SYNTAX_OLD,
@@ -224,7 +287,9 @@ flags_of (const CliRequest *request)
   return (request->verbose ? F_VERBOSE : 0) | (request->source_set ? F_SOURCE_SET : 0)
          | (request->passphrase_stdin ? F_STDIN : 0) | (request->all ? F_ALL : 0)
          | (request->no_trim ? F_NO_TRIM : 0) | (request->wait ? F_WAIT : 0)
-         | (request->read_only ? F_READ_ONLY : 0) | (request->delete_image ? F_DELETE : 0);
+         | (request->read_only ? F_READ_ONLY : 0) | (request->delete_image ? F_DELETE : 0)
+         | (request->size_relative ? F_RELATIVE : 0)
+         | (request->new_passphrase_stdin ? F_NEW_STDIN : 0);
 }
 
 static void
@@ -274,6 +339,8 @@ test_parse (gconstpointer data)
   g_assert_cmpuint (request->warnings->len, ==, c->warnings);
   g_assert_cmpstr (request->pbkdf, ==, c->pbkdf);
   g_assert_cmpuint (request->pbkdf_iterations, ==, c->pbkdf_iterations);
+  g_assert_cmpstr (request->dest, ==, c->dest);
+  g_assert_cmpstr (request->new_password_command, ==, c->new_password_command);
 }
 
 /* Every command has a help page with an example */
@@ -281,7 +348,7 @@ static void
 test_help_pages (void)
 {
   const char *names[] = { "create", "add", "open", "close", "trim", "status", "list", "remove",
-                          "forget-password", "check-deps" };
+                          "forget-password", "passwd", "grow", "backup-header", "check-deps" };
 
   for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
     {
@@ -308,6 +375,59 @@ test_prepare_argv (void)
   g_assert_cmpstrv (prepared, expected);
 }
 
+/* grow: the size aimed at from the current one; never smaller or the same */
+static void
+test_grow_target (void)
+{
+  g_autoptr(GError) error = NULL;
+  guint64 target = 0, bytes = 0;
+  gboolean relative = FALSE;
+
+  g_assert_true (cli_argv_parse_grow_size ("+5G", &bytes, &relative, &error));
+  g_assert_no_error (error);
+  g_assert_true (relative);
+  g_assert_true (cli_argv_grow_target (GIB (20), bytes, relative, &target, &error));
+  g_assert_cmpuint (target, ==, GIB (25));
+
+  g_assert_true (cli_argv_parse_grow_size ("30GiB", &bytes, &relative, &error));
+  g_assert_false (relative);
+  g_assert_true (cli_argv_grow_target (GIB (20), bytes, relative, &target, &error));
+  g_assert_cmpuint (target, ==, GIB (30));
+
+  /* shrinking and "the same size" are refused, and the target is left alone */
+  target = 7;
+  g_assert_false (cli_argv_grow_target (GIB (20), GIB (10), FALSE, &target, &error));
+  g_assert_error (error, CDI_ERROR, CDI_ERROR_INVALID_INPUT);
+  g_assert_nonnull (strstr (error->message, "can only grow"));
+  g_clear_error (&error);
+  g_assert_false (cli_argv_grow_target (GIB (20), GIB (20), FALSE, &target, &error));
+  g_assert_error (error, CDI_ERROR, CDI_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  g_assert_cmpuint (target, ==, 7);
+
+  /* adding past the limit */
+  g_assert_false (cli_argv_grow_target ((guint64) 63 << 40, (guint64) 2 << 40, TRUE, &target,
+                                        &error));
+  g_assert_error (error, CDI_ERROR, CDI_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  g_assert_true (cli_argv_grow_target ((guint64) 63 << 40, (guint64) 1 << 40, TRUE, &target,
+                                       &error));
+  g_assert_cmpuint (target, ==, (guint64) 64 << 40);
+
+  g_assert_false (cli_argv_parse_grow_size ("+-1G", &bytes, &relative, &error));
+  g_assert_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE);
+  g_clear_error (&error);
+  g_assert_false (cli_argv_parse_grow_size ("+5G ", &bytes, &relative, &error));
+  g_assert_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE);
+  g_clear_error (&error);
+  g_assert_false (cli_argv_parse_grow_size ("++5G", &bytes, &relative, &error));
+  g_assert_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE);
+  g_clear_error (&error);
+  g_assert_false (cli_argv_parse_grow_size ("+99999999999999999999999", &bytes, &relative,
+                                            &error));
+  g_assert_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -318,5 +438,6 @@ main (int   argc,
     g_test_add_data_func (cases[i].path, &cases[i], test_parse);
   g_test_add_func ("/cli/parse/help-pages", test_help_pages);
   g_test_add_func ("/cli/parse/prepare-argv", test_prepare_argv);
+  g_test_add_func ("/cli/parse/grow-target", test_grow_target);
   return g_test_run ();
 }

@@ -421,6 +421,8 @@ test_registry (Fixture       *f,
   add_disk (f, "old");
   conf = registry (f);
   g_assert_nonnull (strstr (conf, "[disk old]"));
+  /* add asked the helper's inspect and kept the LUKS UUID it reported */
+  g_assert_nonnull (strstr (conf, "uuid=0f6a1b2c-1111-2222-3333-444455556666"));
 
   cli (f, &run, NULL, "add", image, "--mount", "/elsewhere", NULL);
   g_assert_cmpint (run.status, ==, 10);
@@ -433,7 +435,7 @@ test_registry (Fixture       *f,
 
   cli (f, &run, NULL, "open", "nosuch", NULL);
   g_assert_cmpint (run.status, ==, 7);
-  cli (f, &run, NULL, "forget-password", "old", NULL);
+  cli (f, &run, NULL, "forget-password", "nosuch", NULL);
   g_assert_cmpint (run.status, ==, 7);
 
   /* Refused while open; the helper's status says it is */

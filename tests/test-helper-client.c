@@ -26,7 +26,7 @@ typedef struct
 static void
 remove_helper_files (void)
 {
-  const char *names[] = { "argv", "stdin", "stdout", "stderr", "signal", "exit" };
+  const char *names[] = { "argv", "calls", "stdin", "stdout", "stderr", "signal", "exit" };
 
   for (guint i = 0; i < G_N_ELEMENTS (names); i++)
     {

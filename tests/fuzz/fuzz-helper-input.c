@@ -5,6 +5,7 @@
  *   0 argv (split on NUL) -> cdi_args_parse     1 a path -> cdi_path_check_syntax
  *   2 a uid -> cdi_caller_parse_uid/_from_env    3 a value -> cdi_record_escape
  *   4 a file's first bytes -> cdi_qcow2_check_header
+ *   5 passwd's stdin (OLDLEN ':' OLD NEW) -> cdi_passwd_split
  * Beyond "no crash", each branch checks what a successful parse promises and abort()s on a
  * broken promise, so the fuzzer also finds logic errors.
  */
@@ -19,6 +20,7 @@
 
 #include "args.h"
 #include "caller.h"
+#include "passphrase.h"
 #include "path.h"
 #include "qcow2.h"
 #include "record.h"
@@ -64,7 +66,7 @@ static void
 fuzz_args (const uint8_t *data,
            size_t         size)
 {
-  static const size_t n_args[] = { 1, 2, 1, 1, 0, 0 };
+  static const size_t n_args[] = { 1, 2, 1, 1, 0, 0, 1, 1, 2, 1 };
   char *buf = dup_string (data, size);
   char *argv[MAX_ARGV + 1];
   CdiRequest req;
@@ -95,9 +97,20 @@ fuzz_args (const uint8_t *data,
       for (size_t i = 0; i < req.n_args; i++)
         {
           CHECK (req.args[i] == argv[argc - (int) req.n_args + (int) i]);
+          if (req.verb == CDI_VERB_GROW && i == 1)
+            {
+              /* BYTES: the canonical decimal of req.bytes, within the bounds */
+              char back[32];
+              snprintf (back, sizeof back, "%llu", (unsigned long long) req.bytes);
+              CHECK (strcmp (back, req.args[i]) == 0);
+              CHECK (req.bytes >= 512 && req.bytes % 512 == 0 &&
+                     req.bytes <= CDI_HELPER_GROW_MAX_BYTES);
+              continue;
+            }
           CHECK (cdi_path_check_syntax (req.args[i]) == 0);
           CHECK (req.args[i][0] == '/');
         }
+      CHECK (req.verb == CDI_VERB_GROW || req.bytes == 0);
       CHECK (strlen (req.label) <= CDI_HELPER_LABEL_MAX);
       for (const char *p = req.label; *p != '\0'; p++)
         CHECK (is_label_byte (*p));
@@ -115,9 +128,10 @@ fuzz_args (const uint8_t *data,
       CHECK (!req.read_only || req.verb == CDI_VERB_OPEN);
       CHECK (!req.skip_fsck || req.verb == CDI_VERB_OPEN);
       CHECK (!req.no_trim || req.verb == CDI_VERB_CLOSE);
-      CHECK (req.verb == CDI_VERB_FORMAT ||
+      CHECK (req.verb == CDI_VERB_FORMAT || req.label[0] == '\0');
+      CHECK (req.verb == CDI_VERB_FORMAT || req.verb == CDI_VERB_PASSWD ||
              (req.pbkdf == CDI_PBKDF_DEFAULT && req.pbkdf_memory_kib == 0 &&
-              req.pbkdf_time_ms == 0 && req.pbkdf_iterations == 0 && req.label[0] == '\0'));
+              req.pbkdf_time_ms == 0 && req.pbkdf_iterations == 0));
       /* Nothing in argv may start with "-" after the options, and "--" never appears */
       for (int i = 2; i < argc; i++)
         CHECK (strcmp (argv[i], "--") != 0);
@@ -288,6 +302,37 @@ fuzz_qcow2 (const uint8_t *data,
   free (buf);
 }
 
+static void
+fuzz_passwd (const uint8_t *data,
+             size_t         size)
+{
+  /* A private copy so that ASan catches any read past the end; binary, no NUL needed */
+  char *buf = malloc (size > 0 ? size : 1);
+  size_t oo = 7, ol = 7, no = 7, nl = 7;
+  int r;
+
+  if (buf == NULL)
+    abort ();
+  memcpy (buf, data, size);
+  r = cdi_passwd_split (buf, size, &oo, &ol, &no, &nl);
+  CHECK (r == 0 || r == -EBADMSG || r == -ENODATA || r == -EMSGSIZE);
+  if (r == 0)
+    {
+      char head[16];
+      int n = snprintf (head, sizeof head, "%zu:", ol);
+
+      /* The frame is exactly "<canonical OLDLEN>:" OLD NEW, both within bounds */
+      CHECK (n > 0 && (size_t) n == oo && memcmp (buf, head, (size_t) n) == 0);
+      CHECK (no == oo + ol && no + nl == size);
+      CHECK (ol >= CDI_HELPER_PASSPHRASE_MIN && ol <= CDI_HELPER_PASSPHRASE_MAX);
+      CHECK (nl >= CDI_HELPER_PASSPHRASE_MIN && nl <= CDI_HELPER_PASSPHRASE_MAX);
+      CHECK (size <= CDI_HELPER_PASSWD_STDIN_MAX);
+    }
+  else
+    CHECK (oo == 7 && ol == 7 && no == 7 && nl == 7);
+  free (buf);
+}
+
 int
 LLVMFuzzerTestOneInput (const uint8_t *data,
                         size_t         size)
@@ -295,7 +340,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   if (size == 0)
     return 0;
 
-  switch (data[0] % 5)
+  switch (data[0] % 6)
     {
     case 0:
       fuzz_args (data + 1, size - 1);
@@ -310,8 +355,11 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       fuzz_record (data + 1, size - 1);
       break;
     case 4:
-    default:
       fuzz_qcow2 (data + 1, size - 1);
+      break;
+    case 5:
+    default:
+      fuzz_passwd (data + 1, size - 1);
       break;
     }
   return 0;

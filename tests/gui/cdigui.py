@@ -406,8 +406,12 @@ def a11y_find(node, pred, depth=0):
             return node
     except Exception:
         pass
-    for i in range(node.childCount):
-        r = a11y_find(node.getChildAtIndex(i), pred, depth + 1)
+    try:
+        children = [node.getChildAtIndex(i) for i in range(node.childCount)]
+    except GLib.Error:
+        return None   # gone meanwhile (a window that was just destroyed)
+    for child in children:
+        r = a11y_find(child, pred, depth + 1)
         if r:
             return r
     return None
@@ -446,3 +450,130 @@ def a11y_click(node):
 def a11y_button(win, label):
     return a11y_find(win, lambda n: n.getRoleName() in ("push button", "toggle button")
                      and n.name.replace("_", "") == label)
+
+
+def a11y_named(win, name, roles=None, showing=False):
+    """The first node named @name (of one of @roles), optionally only a showing one."""
+    import pyatspi
+
+    def pred(n):
+        if n.name != name:
+            return False
+        if roles is not None and n.getRoleName() not in roles:
+            return False
+        return not showing or n.getState().contains(pyatspi.STATE_SHOWING)
+    return a11y_find(win, pred)
+
+
+def a11y_text(node):
+    """The text of a label or entry."""
+    if node is None:
+        return None
+    t = node.queryText()
+    return t.getText(0, t.characterCount)
+
+
+def a11y_set_text(node, text):
+    node.queryEditableText().setTextContents(text)
+
+
+def a11y_checked(node):
+    import pyatspi
+    return node.getState().contains(pyatspi.STATE_CHECKED)
+
+
+def a11y_sensitive(node):
+    import pyatspi
+    return node.getState().contains(pyatspi.STATE_SENSITIVE)
+
+
+def a11y_showing(node):
+    import pyatspi
+    return node is not None and node.getState().contains(pyatspi.STATE_SHOWING)
+
+
+def a11y_dump(node, depth=0, out=None):
+    """The tree below @node as text lines: role, name, and text of labels."""
+    out = [] if out is None else out
+    if node is None or depth > 30:
+        return out
+    try:
+        extra = ""
+        if node.getRoleName() in ("label", "text", "password text"):
+            extra = " = %r" % a11y_text(node)
+        out.append("%s%s %r%s" % ("  " * depth, node.getRoleName(), node.name, extra))
+        for i in range(node.childCount):
+            a11y_dump(node.getChildAtIndex(i), depth + 1, out)
+    except Exception as e:
+        out.append("%s(gone: %s)" % ("  " * depth, e))
+    return out
+
+
+def a11y_showing_button(win, label):
+    """A showing push button by its label (mnemonic underscores dropped)."""
+    import pyatspi
+    return a11y_find(win, lambda n: n.getRoleName() in ("push button", "toggle button")
+                     and n.name.replace("_", "") == label
+                     and n.getState().contains(pyatspi.STATE_SHOWING))
+
+
+def a11y_mnemonic(node):
+    """The key binding of a node's first action ("<Alt>n" for a mnemonic), or ""."""
+    try:
+        return node.queryAction().getKeyBinding(0) or ""
+    except Exception:
+        return ""
+
+
+def qcow2(path, size="1G"):
+    """A real, empty qcow2 image of the user's (qemu-img), mode 0600."""
+    subprocess.run(["qemu-img", "create", "-q", "-f", "qcow2", path, size], check=True)
+    os.chmod(path, 0o600)
+
+
+def virtual_size(path):
+    r = subprocess.run(["qemu-img", "info", "-f", "qcow2", "--output=json", path],
+                       capture_output=True, check=True)
+    return json.loads(r.stdout)["virtual-size"]
+
+
+def helper_knows(desk, image, uuid):
+    """Tells the stand-in helper that @image holds the LUKS UUID @uuid (as "format" does)."""
+    with open(os.path.join(desk.helper_dir, "uuids"), "a") as f:
+        f.write("%s\t%s\n" % (image, uuid))
+
+
+def add_qcow2_disk(desk, name, uuid, size="1G", **keys):
+    """A registered disk whose image is a real qcow2 file; returns (image, mountpoint)."""
+    image = os.path.join(desk.home, name + ".qcow2")
+    mountpoint = os.path.join(desk.home, name)
+    qcow2(image, size)
+    helper_knows(desk, image, uuid)
+    os.makedirs(mountpoint, exist_ok=True)
+    conf_dir = os.path.join(desk.home, ".config", "crypt-disk-image")
+    os.makedirs(conf_dir, mode=0o700, exist_ok=True)
+    lines = ["[disk %s]" % name, "image=" + image, "mountpoint=" + mountpoint, "uuid=" + uuid]
+    lines += ["%s=%s" % (k.replace("_", "-"), v) for k, v in keys.items()]
+    with open(os.path.join(conf_dir, "disks.conf"), "a") as f:
+        f.write("\n".join(lines) + "\n\n")
+    return image, mountpoint
+
+
+def registry_groups(desk):
+    """{disk name: {key: value}} from disks.conf (missing file: {})."""
+    import configparser
+    path = os.path.join(desk.home, ".config", "crypt-disk-image", "disks.conf")
+    cp = configparser.ConfigParser(interpolation=None, delimiters=("=",))
+    cp.optionxform = str
+    if os.path.exists(path):
+        cp.read(path)
+    return {s[5:]: dict(cp[s]) for s in cp.sections() if s.startswith("disk ")}
+
+
+def keyring_items(desk):
+    """The attributes lines of every item of the applet's schema in the real keyring."""
+    r = subprocess.run(["secret-tool", "search", "--all", "xdg:schema",
+                        "org.cryptdiskimage.CryptDiskImage.Passphrase"],
+                       capture_output=True, text=True)
+    return [line for line in (r.stdout + r.stderr).splitlines()
+            if line.startswith("attribute.disk-uuid")]

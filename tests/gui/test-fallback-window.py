@@ -33,6 +33,14 @@ def test(tap, d):
            "and the window follows the state")
     d.iterate(0.3)
     d.screenshot("fallback-window-open")
+    props = cdigui.a11y_button(win, "Properties of Documents")
+    tap.ok(props is not None, "each disk has a Properties… button")
+    if props:
+        cdigui.a11y_click(props)
+        dlg = cdigui.a11y_window(d, app, "dialog", "Properties of Documents")
+        tap.ok(dlg is not None, "which opens the disk's properties")
+        if dlg:
+            cdigui.a11y_click(cdigui.a11y_button(dlg, "Cancel"))
     hint = d.wait(lambda: d.find_notification(lambda n: "no icon" in n["summary"]), 8)
     tap.ok(hint is not None and "AppIndicator" in hint["body"],
            "the first start says how to get the icon", hint)

@@ -24,8 +24,8 @@ def test(tap, d):
            props.get("IconName"))
     tap.ok("0 of 2 open" in props.get("Title", ""), "title counts the disks", props.get("Title"))
     labels = d.labels()
-    want = ["Open Documents", "Open Photos", "Close All", "New Encrypted Disk…",
-            "Add Existing Image…", "Preferences", "Quit"]
+    want = ["Open Documents", "Properties of Documents…", "Open Photos", "Properties of Photos…",
+            "Close All", "New Encrypted Disk…", "Add Existing Image…", "Preferences", "Quit"]
     tap.ok(labels == want, "menu lists the registry's disks and the fixed entries", labels)
     tap.ok(all(p.get("toggle-type", "") == "" for _, _, p in d.menu()), "no check-box entries")
 

@@ -221,6 +221,67 @@ static const ArgsCase args_cases[] = {
   { "refused/path-del", { "trim", "/home/user/a\x7f" }, -EBADMSG },
   { "refused/path-empty", { "trim", "" }, -EBADMSG },
   { "refused/open-second-path-bad", { "open", "--read-only", IMG, "/home/user/x/" }, -EBADMSG },
+
+  /* inspect, passwd, grow, backup-header */
+  { "ok/inspect", { "inspect", IMG }, 0,
+    { .verb = CDI_VERB_INSPECT, .args = { IMG }, .n_args = 1 } },
+  { "ok/backup-header", { "backup-header", IMG }, 0,
+    { .verb = CDI_VERB_BACKUP_HEADER, .args = { IMG }, .n_args = 1 } },
+  { "ok/passwd", { "passwd", IMG }, 0,
+    { .verb = CDI_VERB_PASSWD, .args = { IMG }, .n_args = 1 } },
+  { "ok/passwd-pbkdf",
+    { "passwd", "--pbkdf=pbkdf2", "--pbkdf-iterations=1000", "--pbkdf-time=100", IMG }, 0,
+    { .verb = CDI_VERB_PASSWD, .pbkdf = CDI_PBKDF_PBKDF2, .pbkdf_iterations = 1000,
+      .pbkdf_time_ms = 100, .args = { IMG }, .n_args = 1 } },
+  { "ok/passwd-argon2id-memory", { "passwd", "--pbkdf=argon2id", "--pbkdf-memory=65536", IMG }, 0,
+    { .verb = CDI_VERB_PASSWD, .pbkdf = CDI_PBKDF_ARGON2ID, .pbkdf_memory_kib = 65536,
+      .args = { IMG }, .n_args = 1 } },
+  { "ok/grow", { "grow", IMG, "1073741824" }, 0,
+    { .verb = CDI_VERB_GROW, .bytes = UINT64_C (1073741824), .args = { IMG, "1073741824" },
+      .n_args = 2 } },
+  { "ok/grow-min", { "grow", IMG, "512" }, 0,
+    { .verb = CDI_VERB_GROW, .bytes = 512, .args = { IMG, "512" }, .n_args = 2 } },
+  { "ok/grow-max", { "grow", IMG, "1125899906842624" }, 0,
+    { .verb = CDI_VERB_GROW, .bytes = UINT64_C (1) << 50, .args = { IMG, "1125899906842624" },
+      .n_args = 2 } },
+  { "usage/inspect-no-arg", { "inspect" }, -EINVAL },
+  { "usage/inspect-two-args", { "inspect", IMG, IMG }, -EINVAL },
+  { "usage/inspect-option", { "inspect", "--read-only", IMG }, -EINVAL },
+  { "usage/backup-header-no-arg", { "backup-header" }, -EINVAL },
+  { "usage/backup-header-two-args", { "backup-header", IMG, "/tmp/out" }, -EINVAL },
+  { "usage/passwd-no-arg", { "passwd" }, -EINVAL },
+  { "usage/passwd-two-args", { "passwd", IMG, IMG }, -EINVAL },
+  { "usage/passwd-label", { "passwd", "--label=x", IMG }, -EINVAL },
+  { "usage/passwd-read-only", { "passwd", "--read-only", IMG }, -EINVAL },
+  { "usage/grow-no-bytes", { "grow", IMG }, -EINVAL },
+  { "usage/grow-no-args", { "grow" }, -EINVAL },
+  { "usage/grow-three-args", { "grow", IMG, "1048576", "1048576" }, -EINVAL },
+  { "usage/grow-negative", { "grow", IMG, "-1048576" }, -EINVAL },
+  { "usage/grow-option", { "grow", "--pbkdf=pbkdf2", IMG, "1048576" }, -EINVAL },
+  { "usage/grow-bytes-option", { "grow", "--bytes=1048576", IMG }, -EINVAL },
+  { "usage/backup_header-spelling", { "backup_header", IMG }, -EINVAL },
+  { "bad/grow-zero", { "grow", IMG, "0" }, -EBADMSG },
+  { "bad/grow-leading-zero", { "grow", IMG, "01048576" }, -EBADMSG },
+  { "bad/grow-not-sector", { "grow", IMG, "1048577" }, -EBADMSG },
+  { "bad/grow-below-sector", { "grow", IMG, "511" }, -EBADMSG },
+  { "bad/grow-over-max", { "grow", IMG, "1125899906843136" }, -EBADMSG },
+  { "bad/grow-huge", { "grow", IMG, "99999999999999999999999999999999" }, -EBADMSG },
+  { "bad/grow-u64-wrap", { "grow", IMG, "18446744073709551616" }, -EBADMSG },
+  { "bad/grow-suffix", { "grow", IMG, "1G" }, -EBADMSG },
+  { "bad/grow-plus", { "grow", IMG, "+1048576" }, -EBADMSG },
+  { "bad/grow-space", { "grow", IMG, " 1048576" }, -EBADMSG },
+  { "bad/grow-trailing-space", { "grow", IMG, "1048576 " }, -EBADMSG },
+  { "bad/grow-hex", { "grow", IMG, "0x100000" }, -EBADMSG },
+  { "bad/grow-empty", { "grow", IMG, "" }, -EBADMSG },
+  { "bad/grow-path-as-bytes", { "grow", IMG, IMG }, -EBADMSG },
+  { "bad/grow-bytes-as-image", { "grow", "1048576", "1048576" }, -EBADMSG },
+  { "bad/grow-relative-image", { "grow", "a.qcow2", "1048576" }, -EBADMSG },
+  { "bad/inspect-relative", { "inspect", "a.qcow2" }, -EBADMSG },
+  { "bad/passwd-iterations-pbkdf2", { "passwd", "--pbkdf=pbkdf2", "--pbkdf-iterations=999", IMG },
+    -EBADMSG },
+  { "bad/passwd-memory-pbkdf2", { "passwd", "--pbkdf=pbkdf2", "--pbkdf-memory=65536", IMG },
+    -EBADMSG },
+  { "bad/backup-header-dotdot", { "backup-header", "/home/../etc/shadow" }, -EBADMSG },
 };
 
 static int
@@ -264,6 +325,7 @@ test_args_case (gconstpointer data)
   g_assert_cmpuint (req.pbkdf_time_ms, ==, c->want.pbkdf_time_ms);
   g_assert_cmpuint (req.pbkdf_iterations, ==, c->want.pbkdf_iterations);
   g_assert_cmpstr (req.label, ==, c->want.label);
+  g_assert_cmpuint (req.bytes, ==, c->want.bytes);
   g_assert_cmpuint (req.n_args, ==, c->want.n_args);
   for (size_t i = 0; i < req.n_args; i++)
     g_assert_cmpstr (req.args[i], ==, c->want.args[i]);
@@ -333,7 +395,11 @@ test_args_verb_to_string (void)
   g_assert_cmpstr (cdi_verb_to_string (CDI_VERB_TRIM), ==, CDI_HELPER_VERB_TRIM);
   g_assert_cmpstr (cdi_verb_to_string (CDI_VERB_STATUS), ==, CDI_HELPER_VERB_STATUS);
   g_assert_cmpstr (cdi_verb_to_string (CDI_VERB_RECOVER), ==, CDI_HELPER_VERB_RECOVER);
-  g_assert_null (cdi_verb_to_string ((CdiVerb) 6));
+  g_assert_cmpstr (cdi_verb_to_string (CDI_VERB_INSPECT), ==, CDI_HELPER_VERB_INSPECT);
+  g_assert_cmpstr (cdi_verb_to_string (CDI_VERB_PASSWD), ==, CDI_HELPER_VERB_PASSWD);
+  g_assert_cmpstr (cdi_verb_to_string (CDI_VERB_GROW), ==, CDI_HELPER_VERB_GROW);
+  g_assert_cmpstr (cdi_verb_to_string (CDI_VERB_BACKUP_HEADER), ==, CDI_HELPER_VERB_BACKUP_HEADER);
+  g_assert_null (cdi_verb_to_string ((CdiVerb) 10));
   g_assert_null (cdi_verb_to_string ((CdiVerb) -1));
 }
 

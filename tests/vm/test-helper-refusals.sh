@@ -391,6 +391,35 @@ c_pkexec_2pow32m1() { runner=run_root_env; env_set=(PKEXEC_UID=4294967295); args
 c_pkexec_empty() { runner=run_root_env; env_set=(PKEXEC_UID=); args=(status); }
 c_sudo_uid_space() { runner=run_root_env; env_set=("SUDO_UID=1500 "); args=(status); }
 
+# The management verbs (inspect, passwd, grow, backup-header)
+c_inspect_other_owner() { input=''; args=(inspect "$IMG_O"); }
+c_inspect_not_luks() { c_not_luks_ext4 || return 1; input=''; args=(inspect "$HOME_U/plain.qcow2"); }
+c_inspect_raw_luks() { c_raw_luks || return 1; input=''; args=(inspect "$HOME_U/raw.img"); }
+c_inspect_backing() { c_backing || return 1; input=''; args=(inspect "$HOME_U/backed.qcow2"); }
+c_inspect_symlink() { c_img_symlink; input=''; args=(inspect "$HOME_U/disk-link.qcow2"); }
+c_inspect_extra() { input=''; args=(inspect "$IMG" "$MNT"); }
+c_backup_other_owner() { input=''; args=(backup-header "$IMG_O"); }
+c_backup_not_luks() { c_not_luks_random || return 1; input=''; args=(backup-header "$HOME_U/random.qcow2"); }
+c_backup_option() { input=''; args=(backup-header --read-only "$IMG"); }
+c_passwd_other_owner() { input="${#PASS}:${PASS}new pass"; args=(passwd "${CHEAP[@]}" "$IMG_O"); }
+c_passwd_wrong_old() { input="5:wrongnew pass"; args=(passwd "${CHEAP[@]}" "$IMG"); }
+c_passwd_no_colon() { input="${PASS}new pass"; args=(passwd "${CHEAP[@]}" "$IMG"); }
+c_passwd_leading_zero() { input="0${#PASS}:${PASS}new pass"; args=(passwd "${CHEAP[@]}" "$IMG"); }
+c_passwd_len_beyond() { input="999:${PASS}new pass"; args=(passwd "${CHEAP[@]}" "$IMG"); }
+c_passwd_empty_new() { input="${#PASS}:${PASS}"; args=(passwd "${CHEAP[@]}" "$IMG"); }
+c_passwd_empty() { input=''; args=(passwd "${CHEAP[@]}" "$IMG"); }
+c_passwd_1mib() { runner=run_helper_1mib; args=(passwd "${CHEAP[@]}" "$IMG"); }
+c_passwd_label() { args=(passwd --label=x "$IMG"); }
+c_passwd_iterations() { input="${#PASS}:${PASS}new pass"; args=(passwd --pbkdf=pbkdf2 --pbkdf-iterations=999 "$IMG"); }
+c_grow_closed() { input=''; args=(grow "$IMG" 1073741824); }
+c_grow_other_owner() { input=''; args=(grow "$IMG_O" 1073741824); }
+c_grow_not_sector() { input=''; args=(grow "$IMG" 1073741825); }
+c_grow_leading_zero() { input=''; args=(grow "$IMG" 01073741824); }
+c_grow_over_max() { input=''; args=(grow "$IMG" 1125899906843136); }
+c_grow_suffix() { input=''; args=(grow "$IMG" 1G); }
+c_grow_no_bytes() { input=''; args=(grow "$IMG"); }
+c_grow_negative() { input=''; args=(grow "$IMG" -1073741824); }
+
 step "group A: nothing open"
 run_table \
     4 c_img_symlink          "image path is a symlink (final component) to a valid image" \
@@ -459,9 +488,37 @@ run_table \
     3 c_pkexec_minus1        "root with PKEXEC_UID=-1" \
     3 c_pkexec_2pow32m1      "root with PKEXEC_UID=4294967295 ((uid_t) -1)" \
     3 c_pkexec_empty         "root with PKEXEC_UID= (empty)" \
-    3 c_sudo_uid_space       "root with SUDO_UID='1500 ' (trailing space)"
+    3 c_sudo_uid_space       "root with SUDO_UID='1500 ' (trailing space)" \
+    4 c_inspect_other_owner  "inspect of another user's image" \
+    4 c_inspect_not_luks     "inspect of a qcow2 holding a plain ext4, no LUKS" \
+    4 c_inspect_raw_luks     "inspect of a raw image (not qcow2) holding LUKS" \
+    4 c_inspect_backing      "inspect of a qcow2 with a backing file only root may read" \
+    4 c_inspect_symlink      "inspect through a symlink" \
+    2 c_inspect_extra        "inspect with an extra argument" \
+    4 c_backup_other_owner   "backup-header of another user's image" \
+    4 c_backup_not_luks      "backup-header of a qcow2 holding random bytes, no LUKS" \
+    2 c_backup_option        "backup-header with an option (--read-only)" \
+    4 c_passwd_other_owner   "passwd of another user's image (with its right passphrase)" \
+    5 c_passwd_wrong_old     "passwd with a wrong old passphrase" \
+    4 c_passwd_no_colon      "passwd stdin without OLDLEN:" \
+    4 c_passwd_leading_zero  "passwd stdin with a leading zero in OLDLEN" \
+    4 c_passwd_len_beyond    "passwd stdin whose OLDLEN runs past the data" \
+    4 c_passwd_empty_new     "passwd stdin with an empty new passphrase" \
+    4 c_passwd_empty         "passwd with empty stdin" \
+    4 c_passwd_1mib          "passwd with 1 MiB on stdin" \
+    2 c_passwd_label         "passwd with an option of format (--label)" \
+    4 c_passwd_iterations    "passwd with --pbkdf-iterations=999 for pbkdf2" \
+    4 c_grow_closed          "grow of a closed disk (qemu-img resize is for closed ones)" \
+    4 c_grow_other_owner     "grow of another user's image" \
+    4 c_grow_not_sector      "grow to a size that is not a multiple of 512" \
+    4 c_grow_leading_zero    "grow with a leading zero in BYTES" \
+    4 c_grow_over_max        "grow beyond CDI_HELPER_GROW_MAX_BYTES" \
+    4 c_grow_suffix          "grow with a size suffix (1G)" \
+    2 c_grow_no_bytes        "grow without BYTES" \
+    2 c_grow_negative        "grow to a negative size"
 
 check "the image survived group A: still the user's, 0600, 1 link" test "$(stat -c %u:%a:%h "$IMG")" = "1500:600:1"
+check "the image kept its size through group A's grow cases" test "$(qemu-img info -f qcow2 --output=json "$IMG" | grep -c '"virtual-size": '$(numfmt --from=iec "$SIZE"))" = 1
 
 # ------------------------------------------------------------------ group B: own disk open
 
@@ -501,11 +558,17 @@ c_open_other_mnt() {
     args=(open "$IMG" "$HOME_U/mnt3")
 }
 c_other_closes_mine() { who=$OTHER_USER; left=only_mine_open; after=:; args=(close "$MNT"); }
+c_grow_open_smaller() { input=''; left=only_mine_open; after=:; args=(grow "$IMG" 268435456); }
+c_grow_open_same() { input=''; left=only_mine_open; after=:; args=(grow "$IMG" "$(numfmt --from=iec "$SIZE")"); }
+c_passwd_open_wrong() { input="5:wrongnew pass"; left=only_mine_open; after=:; args=(passwd "${CHEAP[@]}" "$IMG"); }
 run_table \
     6 c_format_open          "format of an image that is open" \
     6 c_open_copy            "open of a copy of an open image (same LUKS UUID)" \
     0 c_open_other_mnt       "open of an open image on a second mount point: no second mount" \
-    4 c_other_closes_mine    "cdiother closes cdiuser's disk by mount point"
+    4 c_other_closes_mine    "cdiother closes cdiuser's disk by mount point" \
+    4 c_grow_open_smaller    "grow of the open disk to a smaller size" \
+    4 c_grow_open_same       "grow of the open disk to its current size" \
+    5 c_passwd_open_wrong    "passwd of the open disk with a wrong old passphrase"
 helper_nopass close "$MNT"
 check "B: final close exits 0" test "$rc" = 0
 check "B: nothing left" nothing_left_strict
@@ -521,12 +584,20 @@ c_close_others_mount() { left=only_others_open; after=:; args=(close "$MNT_O"); 
 c_close_others_notrim() { left=only_others_open; after=:; args=(close --no-trim "$MNT_O"); }
 c_trim_others() { left=only_others_open; after=:; args=(trim "$MNT_O"); }
 c_open_others_open() { left=only_others_open; after=:; args=(open "$IMG_O" "$MNT"); }
+c_grow_others_open() { input=''; left=only_others_open; after=:; args=(grow "$IMG_O" 1073741824); }
+c_inspect_others_open() { input=''; left=only_others_open; after=:; args=(inspect "$IMG_O"); }
+c_passwd_others_open() { input="${#PASS}:${PASS}new pass"; left=only_others_open; after=:; args=(passwd "${CHEAP[@]}" "$IMG_O"); }
+c_backup_others_open() { input=''; left=only_others_open; after=:; args=(backup-header "$IMG_O"); }
 run_table \
     4 c_close_others_image   "close of another user's open disk, by image path" \
     4 c_close_others_mount   "close of another user's open disk, by mount point" \
     4 c_close_others_notrim  "close --no-trim of another user's open disk" \
     4 c_trim_others          "trim of another user's disk" \
-    4 c_open_others_open     "open of another user's open image on my mount point"
+    4 c_open_others_open     "open of another user's open image on my mount point" \
+    4 c_grow_others_open     "grow of another user's open disk" \
+    4 c_inspect_others_open  "inspect of another user's open disk" \
+    4 c_passwd_others_open   "passwd of another user's open disk (with its right passphrase)" \
+    4 c_backup_others_open   "backup-header of another user's open disk"
 helper_as "$OTHER_USER" "" status
 check "C: cdiother's disk is still listed open for them" grep -q "state=open" <<<"$out"
 
