@@ -16,6 +16,8 @@
 
 #include "luks.h"
 
+#define CDI_LUKS_KEYSLOTS_SIZE (UINT64_C (4) << 20)
+
 static void
 crypt_freep (struct crypt_device **cd)
 {
@@ -129,6 +131,13 @@ cdi_luks_format (const char          *device,
 
   if (params->label != NULL && params->label[0] != '\0')
     luks2.label = params->label;
+  /* libcryptsetup fills the whole keyslots area with random bytes, which a thin image must
+   * store: the default 16 MiB area alone would be most of a fresh image. 4 MiB still holds
+   * 16 keyslots of a 512-bit key, enough for passwd (new slot before the old one goes) and
+   * for cryptsetup reencrypt's temporary slot. */
+  r = crypt_set_metadata_size (cd, /* metadata_size= */ 0, CDI_LUKS_KEYSLOTS_SIZE);
+  if (r < 0)
+    return r;
   r = crypt_format (cd, CRYPT_LUKS2, "aes", "xts-plain64", NULL, NULL, 64, &luks2);
   if (r < 0)
     return r;

@@ -6,12 +6,11 @@
 #include "cdi-add-dialog.h"
 
 #include <glib/gi18n.h>
-#include <sys/stat.h>
 
-#include "cdi-create-assistant.h"
-#include "cdi-error.h"
+#include "cdi-file-chooser.h"
+#include "cdi-form.h"
 #include "cdi-manage.h"
-#include "cdi-password-command.h"
+#include "cdi-path-checks.h"
 
 /* Wait this long after the last keystroke in the path before asking the helper */
 #define INSPECT_DELAY_MS 400
@@ -49,28 +48,20 @@ cdi_add_dialog_update_cb (CdiAddDialog *self)
   g_autofree char *mountpoint = cdi_expand_path (gtk_entry_get_text (self->mount_entry));
   g_autoptr(GString) problems = g_string_new (NULL);
   g_autoptr(GError) error = NULL;
-  gboolean command = gtk_toggle_button_get_active (self->keep_command);
+  gboolean ok;
 
   if (self->app == NULL)
     return;
   store = cdi_application_get_store (self->app);
 
-  if (!cdi_check_name (store, gtk_entry_get_text (self->name_entry), NULL, &error))
-    g_string_append_printf (problems, "%s\n", error->message);
-  g_clear_error (&error);
-  if (!cdi_check_mountpoint (store, mountpoint, NULL, &error))
-    g_string_append_printf (problems, "%s\n", error->message);
-  g_clear_error (&error);
-  if (command && *gtk_entry_get_text (self->command_entry) == '\0')
-    g_string_append_printf (problems, "%s\n", _("Type the password command."));
-  else if (command && !cdi_password_command_parse (gtk_entry_get_text (self->command_entry), NULL,
-                                                   &error))
-    g_string_append_printf (problems, "%s\n", error->message);
-  if (problems->len > 0)
-    g_string_truncate (problems, problems->len - 1);
-  cdi_set_message (self->location_message, problems->str, TRUE);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->command_entry), command);
-  gtk_widget_set_sensitive (self->add_button, problems->len == 0 && self->info != NULL);
+  cdi_problems_add (problems, cdi_check_name (store, gtk_entry_get_text (self->name_entry), NULL,
+                                              &error), &error);
+  cdi_problems_add (problems, cdi_check_mountpoint (store, mountpoint, NULL, &error), &error);
+  cdi_problems_add_command (problems, self->keep_command, self->command_entry);
+  ok = cdi_problems_show (problems, self->location_message);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->command_entry),
+                            gtk_toggle_button_get_active (self->keep_command));
+  gtk_widget_set_sensitive (self->add_button, ok && self->info != NULL);
 }
 
 /* One check of an image: its dialog, and the cancellable that ends it when a newer check
@@ -155,29 +146,14 @@ inspect_now_cb (gpointer user_data)
   CdiAddDialog *self = user_data;
   CdiDiskStore *store = cdi_application_get_store (self->app);
   g_autofree char *image = cdi_expand_path (gtk_entry_get_text (self->image_entry));
-  g_autofree char *text = NULL;
-  struct stat st;
-  CdiDisk *other;
+  g_autoptr(GError) error = NULL;
   Inspect *op;
 
   self->inspect_id = 0;
-  if (*image == '\0')
+  if (!cdi_check_existing_image (store, image, &error))
     {
-      cdi_set_message (self->check_label, _("Choose the image file."), FALSE);
-      return G_SOURCE_REMOVE;
-    }
-  if (!g_path_is_absolute (image))
-    text = g_strdup (_("The image file must be a full path, starting with “/” or “~”."));
-  else if ((other = cdi_disk_store_lookup_by_image (store, image)) != NULL)
-    text = g_strdup_printf (_("This image is already in the list, as “%s”."),
-                            cdi_disk_get_name (other));
-  else if (stat (image, &st) != 0)
-    text = g_strdup_printf (_("%s does not exist."), image);
-  else if (!S_ISREG (st.st_mode))
-    text = g_strdup_printf (_("%s is not a file."), image);
-  if (text != NULL)
-    {
-      cdi_set_message (self->check_label, text, TRUE);
+      /* Nothing chosen yet is no error */
+      cdi_set_message (self->check_label, error->message, *image != '\0');
       cdi_add_dialog_update_cb (self);
       return G_SOURCE_REMOVE;
     }
@@ -211,12 +187,10 @@ cdi_add_dialog_image_changed_cb (CdiAddDialog *self)
     }
   if (!self->mount_edited)
     {
-      g_autofree char *mountpoint = g_build_filename (g_get_home_dir (),
-                                                      gtk_entry_get_text (self->name_entry),
-                                                      NULL);
+      g_autofree char *mountpoint =
+        cdi_default_mountpoint (gtk_entry_get_text (self->name_entry));
 
-      gtk_entry_set_text (self->mount_entry, *gtk_entry_get_text (self->name_entry) != '\0'
-                                             ? mountpoint : "");
+      gtk_entry_set_text (self->mount_entry, mountpoint);
     }
   self->updating = FALSE;
   cdi_add_dialog_update_cb (self);
@@ -231,7 +205,7 @@ cdi_add_dialog_name_changed_cb (CdiAddDialog *self)
       if (!self->mount_edited)
         {
           g_autofree char *mountpoint =
-            g_build_filename (g_get_home_dir (), gtk_entry_get_text (self->name_entry), NULL);
+            cdi_default_mountpoint (gtk_entry_get_text (self->name_entry));
 
           self->updating = TRUE;
           gtk_entry_set_text (self->mount_entry, mountpoint);
@@ -272,17 +246,12 @@ add_disk (CdiAddDialog  *self,
   g_autofree char *mountpoint = cdi_expand_path (gtk_entry_get_text (self->mount_entry));
   const char *name = gtk_entry_get_text (self->name_entry);
   g_autoptr(CdiDisk) disk = cdi_disk_new (name, image, mountpoint);
+  CdiPassphraseSource source = cdi_form_get_source (self->keep_keyring, self->keep_command);
 
   cdi_disk_set_uuid (disk, self->info->uuid);
-  if (gtk_toggle_button_get_active (self->keep_command))
-    {
-      cdi_disk_set_passphrase_source (disk, CDI_PASSPHRASE_SOURCE_COMMAND);
-      cdi_disk_set_password_command (disk, gtk_entry_get_text (self->command_entry));
-    }
-  else if (gtk_toggle_button_get_active (self->keep_keyring))
-    cdi_disk_set_passphrase_source (disk, CDI_PASSPHRASE_SOURCE_KEYRING);
-  else
-    cdi_disk_set_passphrase_source (disk, CDI_PASSPHRASE_SOURCE_ASK);
+  cdi_disk_set_passphrase_source (disk, source);
+  if (source == CDI_PASSPHRASE_SOURCE_COMMAND)
+    cdi_disk_set_password_command (disk, gtk_entry_get_text (self->command_entry));
   if (!cdi_disk_store_add (store, disk, error))
     return FALSE;
   if (!cdi_disk_store_save (store, error))

@@ -5,7 +5,6 @@
 
 #include "cdi-application.h"
 
-#include <errno.h>
 #include <glib/gi18n.h>
 #include <glib-unix.h>
 #include <sys/stat.h>
@@ -360,81 +359,20 @@ properties_activated (GSimpleAction *action,
     cdi_properties_dialog_present (self, disk);
 }
 
-/* Opening at login: the applet starts at login (its autostart file), and opens the disks named
- * in login.conf beside the registry. It is a list of its own, not a key of disks.conf, so the
- * registry format stays the command-line tool's. */
-static char *
-login_conf_path (void)
-{
-  return g_build_filename (g_get_user_config_dir (), "crypt-disk-image", "login.conf", NULL);
-}
-
-static GStrv
-open_at_login_names (void)
-{
-  g_autofree char *path = login_conf_path ();
-  g_autoptr(GKeyFile) file = g_key_file_new ();
-  GStrv names;
-
-  if (!g_key_file_load_from_file (file, path, G_KEY_FILE_KEEP_COMMENTS, NULL))
-    return g_new0 (char *, 1);
-  names = g_key_file_get_string_list (file, "login", "open", NULL, NULL);
-  return names != NULL ? names : g_new0 (char *, 1);
-}
-
-gboolean
-cdi_application_get_open_at_login (CdiApplication *self,
-                                   const char     *name)
-{
-  g_auto(GStrv) names = open_at_login_names ();
-
-  return g_strv_contains ((const char * const *) names, name);
-}
-
-gboolean
-cdi_application_set_open_at_login (CdiApplication  *self,
-                                   const char      *name,
-                                   gboolean         open,
-                                   GError         **error)
-{
-  g_autofree char *path = login_conf_path ();
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autoptr(GKeyFile) file = g_key_file_new ();
-  g_auto(GStrv) names = open_at_login_names ();
-  g_autoptr(GPtrArray) wanted = g_ptr_array_new ();
-
-  if (open == g_strv_contains ((const char * const *) names, name))
-    return TRUE;
-  g_key_file_load_from_file (file, path, G_KEY_FILE_KEEP_COMMENTS, NULL);
-  for (guint i = 0; names[i] != NULL; i++)
-    if (strcmp (names[i], name) != 0)
-      g_ptr_array_add (wanted, names[i]);
-  if (open)
-    g_ptr_array_add (wanted, (gpointer) name);
-  g_key_file_set_string_list (file, "login", "open", (const char * const *) wanted->pdata,
-                              wanted->len);
-  if (g_mkdir_with_parents (dir, 0700) != 0)
-    {
-      int saved = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                   _("Could not create %s: %s"), dir, g_strerror (saved));
-      return FALSE;
-    }
-  return g_key_file_save_to_file (file, path, error);
-}
-
+/* Opening at login: the applet starts at login (its autostart file) and opens the disks whose
+ * registry group says open-at-login=true */
 static gboolean
 open_at_login_cb (gpointer user_data)
 {
   CdiApplication *self = user_data;
-  g_auto(GStrv) names = open_at_login_names ();
+  g_autoptr(GPtrArray) disks = cdi_disk_store_get_disks (self->store);
 
-  for (guint i = 0; names[i] != NULL; i++)
+  for (guint i = 0; i < disks->len; i++)
     {
-      CdiDisk *disk = cdi_disk_store_lookup (self->store, names[i]);
+      CdiDisk *disk = g_ptr_array_index (disks, i);
 
-      if (disk != NULL && cdi_application_get_state (self, disk) == CDI_DISK_STATE_CLOSED)
+      if (cdi_disk_get_open_at_login (disk)
+          && cdi_application_get_state (self, disk) == CDI_DISK_STATE_CLOSED)
         cdi_disk_ops_open (self, disk);
     }
   return G_SOURCE_REMOVE;

@@ -8,7 +8,8 @@
  *   app.open('NAME')  app.close('NAME')  app.show-files('NAME')  app.close-when-free('NAME')
  *   app.show-programs('NAME')  app.properties('NAME')  app.close-all  app.new-disk
  *   app.add-existing  app.preferences  app.toggle-default  app.quit
- * "rows-changed" says when the rows must be shown again.
+ * "rows-changed" says when the rows must be shown again. When it starts (at login, through its
+ * autostart file) it opens the disks whose registry group has open-at-login=true.
  */
 #pragma once
 
@@ -77,13 +78,5 @@ void            cdi_application_close_async    (CdiApplication *self,
 guint           cdi_application_close_finish   (CdiApplication *self,
                                                 GAsyncResult   *result,
                                                 GError        **error);
-
-/* The disks the applet opens when it starts (at login, through its autostart file) */
-gboolean        cdi_application_get_open_at_login (CdiApplication *self,
-                                                   const char     *name);
-gboolean        cdi_application_set_open_at_login (CdiApplication *self,
-                                                   const char     *name,
-                                                   gboolean        open,
-                                                   GError        **error);
 
 G_END_DECLS

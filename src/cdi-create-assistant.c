@@ -5,19 +5,15 @@
 
 #include "cdi-create-assistant.h"
 
-#include <errno.h>
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
-#include <sys/random.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include "cdi-error.h"
-#include "cdi-helper-protocol.h"
-#include "cdi-image.h"
+#include "cdi-disk-creation.h"
+#include "cdi-file-chooser.h"
+#include "cdi-form.h"
+#include "cdi-passphrase-generator.h"
 #include "cdi-password-command.h"
+#include "cdi-path-checks.h"
 #include "cdi-preferences-dialog.h"
-#include "cdi-secret.h"
 #include "cdi-size.h"
 
 enum
@@ -84,388 +80,14 @@ struct _CdiCreateAssistant
   gboolean cancelled;
   GCancellable *cancellable;
   guint pulse_id;
-  char *name;
+  char *name;               /* of the disk being made, or made */
   char *image;
   char *mountpoint;
-  char *made_folder;        /* the image's folder, when this assistant created it */
-  gboolean mount_existed;
-  guint64 size_bytes;
-  CdiPassphraseSource source;
-  char *command;
-  char *uuid;
-  CdiPassphrase *passphrase;
-  GString *notes;           /* told on the last page */
 };
 
 G_DEFINE_FINAL_TYPE (CdiCreateAssistant, cdi_create_assistant, GTK_TYPE_ASSISTANT)
 
-/* ---- shared with the add and properties dialogs ---- */
-
-char *
-cdi_generate_passphrase (guint    length,
-                         GError **error)
-{
-  static const char alphabet[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-  const guint n = sizeof alphabet - 1;                 /* 62 */
-  const guint limit = 256 - (256 % n);                 /* 248: no modulo bias below it */
-  char *text = g_malloc0 (length + 1);
-  guint filled = 0;
-
-  while (filled < length)
-    {
-      guint8 buf[64];
-      ssize_t got = getrandom (buf, sizeof buf, 0);
-
-      if (got < 0)
-        {
-          int saved = errno;
-
-          if (saved == EINTR)
-            continue;
-          cdi_passphrase_wipe (text, length);
-          g_free (text);
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                       _("No random numbers for a passphrase: %s"), g_strerror (saved));
-          return NULL;
-        }
-      for (ssize_t i = 0; i < got && filled < length; i++)
-        if (buf[i] < limit)
-          text[filled++] = alphabet[buf[i] % n];
-      cdi_passphrase_wipe (buf, sizeof buf);
-    }
-  return text;
-}
-
-/* 0 (very weak) to 4 (strong), from the length and the kinds of characters: a hint, not a
- * measure of a human-chosen phrase, which is weaker than its character count suggests */
-int
-cdi_passphrase_strength (const char *text)
-{
-  gboolean lower = FALSE, upper = FALSE, digit = FALSE, other = FALSE;
-  guint pool = 0;
-  glong length = g_utf8_strlen (text, -1);
-  double bits;
-
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      if (g_ascii_islower (*p))
-        lower = TRUE;
-      else if (g_ascii_isupper (*p))
-        upper = TRUE;
-      else if (g_ascii_isdigit (*p))
-        digit = TRUE;
-      else
-        other = TRUE;
-    }
-  pool = (lower ? 26 : 0) + (upper ? 26 : 0) + (digit ? 10 : 0) + (other ? 33 : 0);
-  if (length == 0 || pool == 0)
-    return 0;
-  /* bits per character, roughly log2 (pool), without libm */
-  bits = length * (g_bit_storage (pool) - 0.5);
-  if (bits < 40)
-    return 0;
-  if (bits < 56)
-    return 1;
-  if (bits < 72)
-    return 2;
-  if (bits < 100)
-    return 3;
-  return 4;
-}
-
-const char *
-cdi_passphrase_strength_text (int strength)
-{
-  switch (strength)
-    {
-    case 0:
-      /* Translators: passphrase strength; a security string */
-      return _("Very weak");
-    case 1:
-      /* Translators: passphrase strength; a security string */
-      return _("Weak");
-    case 2:
-      /* Translators: passphrase strength; a security string */
-      return _("Fair");
-    case 3:
-      /* Translators: passphrase strength; a security string */
-      return _("Good");
-    default:
-      /* Translators: passphrase strength; a security string */
-      return _("Strong");
-    }
-}
-
-/* A typed path: surrounding spaces dropped, a leading "~" is the home folder, and an absolute
- * path is canonicalized ("/a//b/../c/" -> "/a/c"); a relative one is returned as it is */
-char *
-cdi_expand_path (const char *text)
-{
-  g_autofree char *copy = g_strstrip (g_strdup (text != NULL ? text : ""));
-
-  if (g_strcmp0 (copy, "~") == 0 || g_str_has_prefix (copy, "~/"))
-    {
-      g_autofree char *home = g_build_filename (g_get_home_dir (), copy + 1, NULL);
-
-      return g_canonicalize_filename (home, NULL);
-    }
-  if (g_path_is_absolute (copy))
-    return g_canonicalize_filename (copy, NULL);
-  return g_steal_pointer (&copy);
-}
-
-gboolean
-cdi_check_name (CdiDiskStore  *store,
-                const char    *name,
-                CdiDisk       *self_disk,
-                GError       **error)
-{
-  CdiDisk *other;
-
-  if (*name == '\0')
-    {
-      g_set_error (error, CDI_ERROR, CDI_ERROR_INVALID_INPUT, _("Choose a name for the disk."));
-      return FALSE;
-    }
-  if (!cdi_disk_name_is_valid (name))
-    {
-      g_set_error (error, CDI_ERROR, CDI_ERROR_INVALID_INPUT,
-                   _("“%s” cannot be the name of a disk: use letters, digits, “.”, “_” and "
-                     "“-”, at most 64."), name);
-      return FALSE;
-    }
-  other = cdi_disk_store_lookup (store, name);
-  if (other != NULL && other != self_disk)
-    {
-      g_set_error (error, CDI_ERROR, CDI_ERROR_EXISTS, _("There is already a disk named “%s”."),
-                   name);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gboolean
-folder_is_empty (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-
-  return dir != NULL && g_dir_read_name (dir) == NULL;
-}
-
-static gboolean
-parent_is_folder (const char  *path,
-                  GError     **error)
-{
-  g_autofree char *parent = g_path_get_dirname (path);
-
-  if (g_file_test (parent, G_FILE_TEST_IS_DIR))
-    return TRUE;
-  g_set_error (error, CDI_ERROR, CDI_ERROR_NOT_FOUND, _("The folder %s does not exist."), parent);
-  return FALSE;
-}
-
-/* A mount point must be an empty folder of the user's (not a symbolic link), or not exist yet
- * in a folder that does; and no other disk may use it */
-gboolean
-cdi_check_mountpoint (CdiDiskStore  *store,
-                      const char    *path,
-                      CdiDisk       *self_disk,
-                      GError       **error)
-{
-  struct stat st;
-  CdiDisk *other;
-
-  if (*path == '\0')
-    {
-      g_set_error (error, CDI_ERROR, CDI_ERROR_INVALID_INPUT,
-                   _("Choose the mount point: the folder where the disk’s files appear."));
-      return FALSE;
-    }
-  if (!g_path_is_absolute (path))
-    {
-      g_set_error (error, CDI_ERROR, CDI_ERROR_INVALID_INPUT,
-                   _("The mount point must be a full path, starting with “/” or “~”."));
-      return FALSE;
-    }
-  other = cdi_disk_store_lookup_by_mountpoint (store, path);
-  if (other != NULL && other != self_disk)
-    {
-      g_set_error (error, CDI_ERROR, CDI_ERROR_EXISTS,
-                   _("%s is already the mount point of “%s”."), path, cdi_disk_get_name (other));
-      return FALSE;
-    }
-  if (g_lstat (path, &st) != 0)
-    {
-      int saved = errno;
-
-      if (saved != ENOENT)
-        {
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                       _("Cannot use %s: %s"), path, g_strerror (saved));
-          return FALSE;
-        }
-      return parent_is_folder (path, error);
-    }
-  if (S_ISLNK (st.st_mode))
-    {
-      g_set_error (error, CDI_ERROR, CDI_ERROR_INVALID_INPUT,
-                   /* Translators: a security message */
-                   _("%s is a symbolic link. Choose a folder."), path);
-      return FALSE;
-    }
-  if (!S_ISDIR (st.st_mode))
-    {
-      g_set_error (error, CDI_ERROR, CDI_ERROR_INVALID_INPUT, _("%s is not a folder."), path);
-      return FALSE;
-    }
-  if (st.st_uid != getuid ())
-    {
-      g_set_error (error, CDI_ERROR, CDI_ERROR_INVALID_INPUT,
-                   /* Translators: a security message */
-                   _("%s belongs to someone else. Choose a folder of yours."), path);
-      return FALSE;
-    }
-  if ((self_disk == NULL || g_strcmp0 (cdi_disk_get_mountpoint (self_disk), path) != 0)
-      && !folder_is_empty (path))
-    {
-      g_set_error (error, CDI_ERROR, CDI_ERROR_EXISTS,
-                   _("%s is not empty. Choose an empty folder, or a name that does not exist "
-                     "yet."), path);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static void
-chooser_response_cb (GtkNativeDialog *chooser,
-                     int              response,
-                     GtkEntry        *entry)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autofree char *path = gtk_file_chooser_get_filename (GTK_FILE_CHOOSER (chooser));
-
-      if (path != NULL)
-        gtk_entry_set_text (entry, path);
-    }
-  g_object_unref (entry);
-  g_object_unref (chooser);
-}
-
-/* Opens a file chooser on @entry's path; accepting puts the chosen path into @entry */
-void
-cdi_choose_path (GtkWindow            *parent,
-                 GtkFileChooserAction  action,
-                 const char           *title,
-                 GtkEntry             *entry)
-{
-  GtkFileChooserNative *chooser;
-  g_autofree char *current = cdi_expand_path (gtk_entry_get_text (entry));
-  g_autofree char *folder = NULL;
-
-  chooser = gtk_file_chooser_native_new (title, parent, action, NULL, NULL);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  if (action == GTK_FILE_CHOOSER_ACTION_SAVE)
-    gtk_file_chooser_set_do_overwrite_confirmation (GTK_FILE_CHOOSER (chooser), FALSE);
-  if (action == GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER)
-    gtk_file_chooser_set_create_folders (GTK_FILE_CHOOSER (chooser), TRUE);
-  if (g_path_is_absolute (current))
-    {
-      g_autofree char *base = g_path_get_basename (current);
-
-      folder = g_path_get_dirname (current);
-      if (g_file_test (folder, G_FILE_TEST_IS_DIR))
-        gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder);
-      if (action == GTK_FILE_CHOOSER_ACTION_SAVE)
-        gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), base);
-      else if (g_file_test (current, G_FILE_TEST_EXISTS))
-        gtk_file_chooser_set_filename (GTK_FILE_CHOOSER (chooser), current);
-    }
-  g_signal_connect (chooser, "response", G_CALLBACK (chooser_response_cb), g_object_ref (entry));
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
-}
-
-/* A check's message under the fields: red when it stops the page, plain otherwise */
-void
-cdi_set_message (GtkLabel   *label,
-                 const char *text,
-                 gboolean    is_error)
-{
-  GtkStyleContext *style = gtk_widget_get_style_context (GTK_WIDGET (label));
-
-  gtk_label_set_text (label, text != NULL ? text : "");
-  gtk_widget_set_visible (GTK_WIDGET (label), text != NULL && *text != '\0');
-  if (is_error)
-    {
-      gtk_style_context_add_class (style, "error");
-      gtk_style_context_remove_class (style, "dim-label");
-    }
-  else
-    {
-      gtk_style_context_remove_class (style, "error");
-      gtk_style_context_add_class (style, "dim-label");
-    }
-}
-
 /* ---- page 1: name and places ---- */
-
-static char *
-default_image_folder (void)
-{
-  return g_build_filename (g_get_user_data_dir (), "crypt-disk-image", NULL);
-}
-
-static gboolean
-check_image (CdiCreateAssistant  *self,
-             const char          *path,
-             GError             **error)
-{
-  CdiDiskStore *store = cdi_application_get_store (self->app);
-  g_autofree char *parent = NULL;
-  g_autofree char *default_folder = default_image_folder ();
-  struct stat st;
-  CdiDisk *other;
-
-  if (*path == '\0')
-    {
-      g_set_error (error, CDI_ERROR, CDI_ERROR_INVALID_INPUT,
-                   _("Choose where the image file goes."));
-      return FALSE;
-    }
-  if (!g_path_is_absolute (path))
-    {
-      g_set_error (error, CDI_ERROR, CDI_ERROR_INVALID_INPUT,
-                   _("The image file must be a full path, starting with “/” or “~”."));
-      return FALSE;
-    }
-  other = cdi_disk_store_lookup_by_image (store, path);
-  if (other != NULL)
-    {
-      g_set_error (error, CDI_ERROR, CDI_ERROR_EXISTS, _("%s is already the image of “%s”."),
-                   path, cdi_disk_get_name (other));
-      return FALSE;
-    }
-  if (g_lstat (path, &st) == 0)
-    {
-      g_set_error (error, CDI_ERROR, CDI_ERROR_EXISTS,
-                   _("%s already exists. Choose another file name: an existing file is never "
-                     "overwritten."), path);
-      return FALSE;
-    }
-  if (errno != ENOENT)
-    {
-      int saved = errno;
-
-      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved), _("Cannot use %s: %s"),
-                   path, g_strerror (saved));
-      return FALSE;
-    }
-  parent = g_path_get_dirname (path);
-  if (g_strcmp0 (parent, default_folder) == 0)
-    return TRUE;  /* made when the disk is created */
-  return parent_is_folder (path, error);
-}
 
 static void
 check_location (CdiCreateAssistant *self)
@@ -475,36 +97,21 @@ check_location (CdiCreateAssistant *self)
   g_autofree char *mountpoint = cdi_expand_path (gtk_entry_get_text (self->mount_entry));
   g_autoptr(GString) problems = g_string_new (NULL);
   g_autoptr(GError) error = NULL;
-  gboolean mount_missing;
+  gboolean ok;
 
-  if (!cdi_check_name (store, gtk_entry_get_text (self->name_entry), NULL, &error))
-    g_string_append_printf (problems, "%s\n", error->message);
-  g_clear_error (&error);
-  if (!check_image (self, image, &error))
-    g_string_append_printf (problems, "%s\n", error->message);
-  g_clear_error (&error);
-  if (!cdi_check_mountpoint (store, mountpoint, NULL, &error))
-    g_string_append_printf (problems, "%s\n", error->message);
-  g_clear_error (&error);
-  if (*image != '\0' && g_strcmp0 (image, mountpoint) == 0)
-    g_string_append_printf (problems, "%s\n",
-                            _("The image file and the mount point must be different."));
-
-  if (problems->len > 0)
-    {
-      g_string_truncate (problems, problems->len - 1);
-      cdi_set_message (self->location_message, problems->str, TRUE);
-    }
-  else
-    {
-      mount_missing = !g_file_test (mountpoint, G_FILE_TEST_EXISTS);
-      cdi_set_message (self->location_message,
-                       mount_missing ? _("Both places are fine. The mount point folder is "
-                                         "created with the disk.")
-                                     : _("Both places are fine."),
-                       FALSE);
-    }
-  gtk_assistant_set_page_complete (GTK_ASSISTANT (self), self->location_page, problems->len == 0);
+  cdi_problems_add (problems, cdi_check_name (store, gtk_entry_get_text (self->name_entry), NULL,
+                                              &error), &error);
+  cdi_problems_add (problems, cdi_check_new_image (store, image, &error), &error);
+  cdi_problems_add (problems, cdi_check_mountpoint (store, mountpoint, NULL, &error), &error);
+  cdi_problems_add (problems, cdi_check_distinct_places (image, mountpoint, &error), &error);
+  ok = cdi_problems_show (problems, self->location_message);
+  if (ok)
+    cdi_set_message (self->location_message,
+                     !g_file_test (mountpoint, G_FILE_TEST_EXISTS)
+                     ? _("Both places are fine. The mount point folder is created with the disk.")
+                     : _("Both places are fine."),
+                     FALSE);
+  gtk_assistant_set_page_complete (GTK_ASSISTANT (self), self->location_page, ok);
 }
 
 static void
@@ -515,7 +122,7 @@ cdi_create_assistant_name_changed_cb (CdiCreateAssistant *self)
   self->updating = TRUE;
   if (!self->image_edited)
     {
-      g_autofree char *folder = default_image_folder ();
+      g_autofree char *folder = cdi_default_image_folder ();
       g_autofree char *file = g_strconcat (name, ".qcow2", NULL);
       g_autofree char *path = g_build_filename (folder, file, NULL);
 
@@ -523,9 +130,9 @@ cdi_create_assistant_name_changed_cb (CdiCreateAssistant *self)
     }
   if (!self->mount_edited)
     {
-      g_autofree char *path = g_build_filename (g_get_home_dir (), name, NULL);
+      g_autofree char *path = cdi_default_mountpoint (name);
 
-      gtk_entry_set_text (self->mount_entry, *name != '\0' ? path : "");
+      gtk_entry_set_text (self->mount_entry, path);
     }
   self->updating = FALSE;
   check_location (self);
@@ -566,37 +173,20 @@ cdi_create_assistant_choose_mount_cb (CdiCreateAssistant *self)
 static guint64
 size_bytes (CdiCreateAssistant *self)
 {
-  /* whole MiB, so the size suits qemu-img and a later grow alike */
-  return (guint64) (gtk_spin_button_get_value (self->size_spin) * 1024 + 0.5) << 20;
+  return cdi_form_get_size (self->size_spin);
 }
 
 static void
 update_free_space (CdiCreateAssistant *self)
 {
   g_autofree char *path = cdi_expand_path (gtk_entry_get_text (self->image_entry));
-  g_autofree char *folder = g_path_get_dirname (path);
-  g_autoptr(GFileInfo) info = NULL;
+  g_autofree char *folder = NULL;
   g_autofree char *free_text = NULL;
   g_autofree char *text = NULL;
 
-  /* The folder may not exist yet: ask the nearest one that does */
-  while (!g_file_test (folder, G_FILE_TEST_IS_DIR) && strcmp (folder, "/") != 0)
-    {
-      char *up = g_path_get_dirname (folder);
-
-      g_free (folder);
-      folder = up;
-    }
-  if (g_file_test (folder, G_FILE_TEST_IS_DIR))
-    {
-      g_autoptr(GFile) file = g_file_new_for_path (folder);
-
-      info = g_file_query_filesystem_info (file, G_FILE_ATTRIBUTE_FILESYSTEM_FREE, NULL, NULL);
-    }
-  self->free_bytes = info != NULL ? g_file_info_get_attribute_uint64 (info,
-                                                                      G_FILE_ATTRIBUTE_FILESYSTEM_FREE)
-                                  : 0;
-  if (info == NULL)
+  /* The folder may not exist yet: the nearest one that does tells */
+  self->free_bytes = cdi_free_space_for (path, &folder);
+  if (self->free_bytes == 0)
     {
       gtk_label_set_text (self->free_label, _("The free space where the image goes is unknown."));
       return;
@@ -658,7 +248,7 @@ cdi_create_assistant_passphrase_changed_cb (CdiCreateAssistant *self)
   const char *again = gtk_entry_get_text (self->confirm_entry);
   const char *message = NULL;
   gboolean complete = TRUE, is_error = FALSE;
-  int strength = cdi_passphrase_strength (typed);
+  int strength = cdi_form_show_strength (self->strength_bar, self->strength_label, typed);
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->generate_radio), !command);
   gtk_widget_set_sensitive (GTK_WIDGET (self->type_radio), !command);
@@ -668,9 +258,6 @@ cdi_create_assistant_passphrase_changed_cb (CdiCreateAssistant *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->confirm_entry), typing);
   gtk_widget_set_sensitive (GTK_WIDGET (self->strength_bar), typing);
   gtk_widget_set_sensitive (GTK_WIDGET (self->command_entry), command);
-  gtk_level_bar_set_value (self->strength_bar, *typed != '\0' ? strength + 0.001 : 0);
-  gtk_label_set_text (self->strength_label, *typed != '\0' ? cdi_passphrase_strength_text (strength)
-                                                           : "");
 
   if (command)
     {
@@ -739,11 +326,7 @@ cdi_create_assistant_passphrase_changed_cb (CdiCreateAssistant *self)
 static CdiPassphraseSource
 chosen_source (CdiCreateAssistant *self)
 {
-  if (gtk_toggle_button_get_active (self->keep_command))
-    return CDI_PASSPHRASE_SOURCE_COMMAND;
-  if (gtk_toggle_button_get_active (self->keep_nowhere))
-    return CDI_PASSPHRASE_SOURCE_ASK;
-  return CDI_PASSPHRASE_SOURCE_KEYRING;
+  return cdi_form_get_source (self->keep_keyring, self->keep_command);
 }
 
 static void
@@ -877,27 +460,7 @@ stop_creating (CdiCreateAssistant *self)
   self->creating = FALSE;
   gtk_widget_hide (self->stop_button);
   g_clear_handle_id (&self->pulse_id, g_source_remove);
-  g_clear_pointer (&self->passphrase, cdi_passphrase_unref);
   g_clear_object (&self->cancellable);
-}
-
-/* The image folder this assistant made goes again if the creation left it empty */
-static void
-remove_made_folder (CdiCreateAssistant *self)
-{
-  if (self->made_folder != NULL)
-    g_rmdir (self->made_folder);
-  g_clear_pointer (&self->made_folder, g_free);
-}
-
-/* After a creation that succeeded but must not stay (cancelled meanwhile, or not registered) */
-static void
-undo_created (CdiCreateAssistant *self)
-{
-  g_unlink (self->image);
-  if (!self->mount_existed)
-    g_rmdir (self->mountpoint);
-  remove_made_folder (self);
 }
 
 static void
@@ -919,33 +482,16 @@ creation_failed (CdiCreateAssistant *self,
   gtk_assistant_previous_page (GTK_ASSISTANT (self));
 }
 
-static void
-finish (CdiCreateAssistant *self)
-{
-  g_autoptr(GString) text = g_string_new (NULL);
-
-  stop_creating (self);
-  g_string_append_printf (text, _("“%s” is ready and closed. Its image is %s; once open, its "
-                                  "files are in %s."), self->name, self->image,
-                          self->mountpoint);
-  if (self->notes->len > 0)
-    g_string_append_printf (text, "\n\n%s", self->notes->str);
-  gtk_label_set_text (self->done_label, text->str);
-  gtk_progress_bar_set_fraction (self->progress_bar, 1.0);
-  gtk_assistant_set_page_complete (GTK_ASSISTANT (self), self->progress_page, TRUE);
-  gtk_assistant_commit (GTK_ASSISTANT (self));
-  gtk_assistant_next_page (GTK_ASSISTANT (self));
-}
-
 /* The passphrase ended up kept nowhere although the user chose the keyring: a generated one
  * is then shown once more, since nothing else knows it */
 static void
-note_generated_passphrase (CdiCreateAssistant *self)
+note_generated_passphrase (CdiCreateAssistant *self,
+                           GString            *notes)
 {
   if (!gtk_toggle_button_get_active (self->generate_radio) || self->generated == NULL)
     return;
-  g_string_append (self->notes, "\n");
-  g_string_append_printf (self->notes,
+  g_string_append (notes, "\n");
+  g_string_append_printf (notes,
                           /* Translators: a security message; %s is the passphrase */
                           _("Write the passphrase down now and keep it safe: %s"),
                           self->generated);
@@ -953,39 +499,60 @@ note_generated_passphrase (CdiCreateAssistant *self)
 }
 
 static void
-secret_stored_cb (GObject      *source,
-                  GAsyncResult *result,
-                  gpointer      user_data)
+finish (CdiCreateAssistant *self,
+        CdiDisk            *disk,
+        const char         *creation_notes)
+{
+  g_autoptr(GString) notes = g_string_new (creation_notes);
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+
+  stop_creating (self);
+  if (chosen_source (self) == CDI_PASSPHRASE_SOURCE_KEYRING
+      && cdi_disk_get_passphrase_source (disk) != CDI_PASSPHRASE_SOURCE_KEYRING)
+    note_generated_passphrase (self, notes);
+  if (cdi_disk_get_open_at_login (disk) && !cdi_autostart_set_enabled (TRUE, &error))
+    {
+      if (notes->len > 0)
+        g_string_append_c (notes, '\n');
+      g_string_append_printf (notes, _("Opening at login could not be set up: %s"),
+                              error->message);
+    }
+  g_string_append_printf (text, _("“%s” is ready and closed. Its image is %s; once open, its "
+                                  "files are in %s."), self->name, self->image,
+                          self->mountpoint);
+  if (notes->len > 0)
+    g_string_append_printf (text, "\n\n%s", notes->str);
+  gtk_label_set_text (self->done_label, text->str);
+  gtk_progress_bar_set_fraction (self->progress_bar, 1.0);
+  gtk_assistant_set_page_complete (GTK_ASSISTANT (self), self->progress_page, TRUE);
+  gtk_assistant_commit (GTK_ASSISTANT (self));
+  gtk_assistant_next_page (GTK_ASSISTANT (self));
+}
+
+static void
+created_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
 {
   g_autoptr(CdiCreateAssistant) self = user_data;
   g_autoptr(GError) error = NULL;
-  CdiDisk *disk;
+  g_autofree char *notes = NULL;
+  g_autoptr(CdiDisk) disk = cdi_disk_creation_run_finish (result, &notes, &error);
 
-  if (!cdi_secret_store_finish (result, &error))
-    {
-      disk = cdi_disk_store_lookup (cdi_application_get_store (self->app), self->name);
-      if (disk != NULL)
-        {
-          g_autoptr(GError) save_error = NULL;
-
-          cdi_disk_set_passphrase_source (disk, CDI_PASSPHRASE_SOURCE_ASK);
-          if (!cdi_disk_store_save (cdi_application_get_store (self->app), &save_error))
-            g_warning ("Could not save the list of disks: %s", save_error->message);
-        }
-      g_string_append_printf (self->notes,
-                              /* Translators: a security message; %s is the reason */
-                              _("The passphrase could not be kept in the keyring (%s): the "
-                                "disk asks for it when it opens."), error->message);
-      note_generated_passphrase (self);
-    }
   if (self->cancelled)
     {
-      /* Cancelled too late: the disk is made and registered, so it stays */
+      /* What was made is gone again; or, cancelled too late, the disk is registered and stays */
       stop_creating (self);
       gtk_widget_destroy (GTK_WIDGET (self));
       return;
     }
-  finish (self);
+  if (disk == NULL)
+    {
+      creation_failed (self, error);
+      return;
+    }
+  finish (self, disk, notes);
 }
 
 static CdiTristate
@@ -1002,190 +569,54 @@ rule_value (CdiCreateAssistant *self,
 }
 
 static gboolean
-register_disk (CdiCreateAssistant  *self,
-               GError             **error)
-{
-  CdiDiskStore *store = cdi_application_get_store (self->app);
-  g_autoptr(CdiDisk) disk = cdi_disk_new (self->name, self->image, self->mountpoint);
-  CdiPassphraseSource source = self->source;
-
-  if (source == CDI_PASSPHRASE_SOURCE_KEYRING && self->uuid == NULL)
-    {
-      source = CDI_PASSPHRASE_SOURCE_ASK;
-      g_string_append (self->notes, _("The helper did not report the disk’s LUKS UUID, so the "
-                                      "passphrase is not in the keyring: the disk asks for it "
-                                      "when it opens."));
-      note_generated_passphrase (self);
-    }
-  cdi_disk_set_uuid (disk, self->uuid);
-  cdi_disk_set_passphrase_source (disk, source);
-  cdi_disk_set_password_command (disk, self->command);
-  cdi_disk_set_trim (disk, gtk_toggle_button_get_active (self->trim_check));
-  cdi_disk_set_close_on_lock (disk, rule_value (self, self->lock_check, "close-on-lock"));
-  cdi_disk_set_close_on_suspend (disk, rule_value (self, self->suspend_check,
-                                                   "close-on-suspend"));
-  cdi_disk_set_close_on_logout (disk, rule_value (self, self->logout_check, "close-on-logout"));
-  if (!cdi_disk_store_add (store, disk, error))
-    return FALSE;
-  if (!cdi_disk_store_save (store, error))
-    {
-      cdi_disk_store_remove (store, self->name, NULL);
-      return FALSE;
-    }
-  self->source = source;
-  return TRUE;
-}
-
-static void
-created_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(CdiCreateAssistant) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *uuid = NULL;
-
-  if (!cdi_image_create_finish (result, &uuid, &error))
-    {
-      remove_made_folder (self);
-      if (self->cancelled)
-        {
-          stop_creating (self);
-          gtk_widget_destroy (GTK_WIDGET (self));
-          return;
-        }
-      creation_failed (self, error);
-      return;
-    }
-  if (self->cancelled)
-    {
-      /* Cancelled while the helper formatted: what it made goes again */
-      undo_created (self);
-      stop_creating (self);
-      gtk_widget_destroy (GTK_WIDGET (self));
-      return;
-    }
-  self->uuid = g_steal_pointer (&uuid);
-  if (!register_disk (self, &error))
-    {
-      undo_created (self);
-      g_prefix_error (&error, _("It could not be added to the list of disks: "));
-      creation_failed (self, error);
-      return;
-    }
-  g_clear_pointer (&self->made_folder, g_free);
-
-  if (gtk_toggle_button_get_active (self->login_check))
-    {
-      g_autoptr(GError) login_error = NULL;
-
-      if (!cdi_application_set_open_at_login (self->app, self->name, TRUE, &login_error)
-          || !cdi_autostart_set_enabled (TRUE, &login_error))
-        g_string_append_printf (self->notes, _("Opening at login could not be set up: %s\n"),
-                                login_error->message);
-    }
-  if (self->source == CDI_PASSPHRASE_SOURCE_KEYRING)
-    {
-      gtk_label_set_text (self->step_label, _("Keeping the passphrase in the keyring"));
-      cdi_secret_store_async (self->uuid, self->name, self->passphrase, NULL, secret_stored_cb,
-                              g_object_ref (self));
-      return;
-    }
-  finish (self);
-}
-
-static void
-start_create (CdiCreateAssistant *self)
-{
-  g_autofree char *folder = g_path_get_dirname (self->image);
-  CdiHelperFormatOptions options = { 0 };
-
-  if (!g_file_test (folder, G_FILE_TEST_IS_DIR))
-    {
-      if (g_mkdir_with_parents (folder, 0700) != 0)
-        {
-          int saved = errno;
-          g_autoptr(GError) error = g_error_new (G_IO_ERROR, g_io_error_from_errno (saved),
-                                                 _("Cannot create the folder %s: %s"), folder,
-                                                 g_strerror (saved));
-
-          creation_failed (self, error);
-          return;
-        }
-      self->made_folder = g_steal_pointer (&folder);
-    }
-  self->mount_existed = g_file_test (self->mountpoint, G_FILE_TEST_EXISTS);
-  if (strlen (self->name) <= CDI_HELPER_LABEL_MAX)
-    options.label = self->name;  /* kept until the creation ends */
-  /* No cancellable: a cancelled GTask reports "cancelled" even when the image was made, and
-   * the image would then stay behind unnoticed. A cancel waits for the real result instead,
-   * and removes what was made (created_cb). */
-  cdi_image_create_async (self->image, self->size_bytes, self->mountpoint, self->passphrase,
-                          &options, progress_cb, self, /* cancellable= */ NULL, created_cb,
-                          g_object_ref (self));
-}
-
-static void
-command_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
-{
-  g_autoptr(CdiCreateAssistant) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  self->passphrase = cdi_password_command_run_finish (result, &error);
-  if (self->cancelled)
-    {
-      stop_creating (self);
-      gtk_widget_destroy (GTK_WIDGET (self));
-      return;
-    }
-  if (self->passphrase == NULL)
-    {
-      g_prefix_error (&error, _("The password command failed: "));
-      creation_failed (self, error);
-      return;
-    }
-  start_create (self);
-}
-
-static gboolean
 start_idle_cb (gpointer user_data)
 {
   CdiCreateAssistant *self = user_data;
+  g_autoptr(CdiPassphrase) passphrase = NULL;
+  CdiDiskRequest request = {
+    .name = self->name,
+    .image = self->image,
+    .mountpoint = self->mountpoint,
+    .size_bytes = size_bytes (self),
+    .source = chosen_source (self),
+    .trim = gtk_toggle_button_get_active (self->trim_check),
+    .close_on_lock = rule_value (self, self->lock_check, "close-on-lock"),
+    .close_on_suspend = rule_value (self, self->suspend_check, "close-on-suspend"),
+    .close_on_logout = rule_value (self, self->logout_check, "close-on-logout"),
+    .open_at_login = gtk_toggle_button_get_active (self->login_check),
+  };
 
   if (self->cancelled)
     {
       stop_creating (self);
       gtk_widget_destroy (GTK_WIDGET (self));
+      return G_SOURCE_REMOVE;
     }
-  else if (self->source == CDI_PASSPHRASE_SOURCE_COMMAND)
-    {
-      gtk_label_set_text (self->step_label, _("Running the password command"));
-      cdi_password_command_run_async (self->command, CDI_PASSWORD_COMMAND_TIMEOUT_SECONDS,
-                                      self->cancellable, command_cb, g_object_ref (self));
-    }
+  if (request.source == CDI_PASSPHRASE_SOURCE_COMMAND)
+    request.password_command = gtk_entry_get_text (self->command_entry);
+  else if (gtk_toggle_button_get_active (self->generate_radio))
+    passphrase = cdi_passphrase_new (self->generated, strlen (self->generated));
   else
-    start_create (self);
+    {
+      const char *typed = gtk_entry_get_text (self->passphrase_entry);
+
+      passphrase = cdi_passphrase_new (typed, strlen (typed));
+    }
+  request.passphrase = passphrase;
+  cdi_disk_creation_run_async (cdi_application_get_store (self->app), &request, progress_cb, self,
+                               self->cancellable, created_cb, g_object_ref (self));
   return G_SOURCE_REMOVE;
 }
 
 static void
 cdi_create_assistant_apply_cb (CdiCreateAssistant *self)
 {
-  const char *command = gtk_entry_get_text (self->command_entry);
-
   g_free (self->name);
   g_free (self->image);
   g_free (self->mountpoint);
-  g_clear_pointer (&self->command, g_free);
-  g_clear_pointer (&self->uuid, g_free);
-  g_string_truncate (self->notes, 0);
   self->name = g_strdup (gtk_entry_get_text (self->name_entry));
   self->image = cdi_expand_path (gtk_entry_get_text (self->image_entry));
   self->mountpoint = cdi_expand_path (gtk_entry_get_text (self->mount_entry));
-  self->size_bytes = size_bytes (self);
-  self->source = chosen_source (self);
   self->creating = TRUE;
   self->cancellable = g_cancellable_new ();
   gtk_widget_show (self->stop_button);
@@ -1193,17 +624,6 @@ cdi_create_assistant_apply_cb (CdiCreateAssistant *self)
   gtk_assistant_set_page_complete (GTK_ASSISTANT (self), self->progress_page, FALSE);
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
   self->pulse_id = g_timeout_add (100, pulse_cb, self);
-
-  if (self->source == CDI_PASSPHRASE_SOURCE_COMMAND)
-    self->command = g_strdup (command);
-  else if (gtk_toggle_button_get_active (self->generate_radio))
-    self->passphrase = cdi_passphrase_new (self->generated, strlen (self->generated));
-  else
-    {
-      const char *typed = gtk_entry_get_text (self->passphrase_entry);
-
-      self->passphrase = cdi_passphrase_new (typed, strlen (typed));
-    }
   gtk_label_set_text (self->step_label, _("Starting"));
   /* GtkAssistant emits "apply" before it shows the progress page: start from the main loop,
    * so that a failure can go back from there */
@@ -1216,7 +636,7 @@ cdi_create_assistant_cancel_cb (CdiCreateAssistant *self)
   if (self->creating)
     {
       /* The running step ends first (a helper is never stopped half way); then what was made
-       * is removed and the assistant goes */
+       * is removed (cdi-disk-creation.h) and the assistant goes */
       self->cancelled = TRUE;
       g_cancellable_cancel (self->cancellable);
       gtk_widget_hide (GTK_WIDGET (self));
@@ -1248,7 +668,6 @@ cdi_create_assistant_dispose (GObject *object)
   g_clear_handle_id (&self->pulse_id, g_source_remove);
   g_clear_object (&self->app);
   g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->passphrase, cdi_passphrase_unref);
   G_OBJECT_CLASS (cdi_create_assistant_parent_class)->dispose (object);
 }
 
@@ -1263,10 +682,6 @@ cdi_create_assistant_finalize (GObject *object)
   g_free (self->name);
   g_free (self->image);
   g_free (self->mountpoint);
-  g_free (self->made_folder);
-  g_free (self->command);
-  g_free (self->uuid);
-  g_string_free (self->notes, TRUE);
   G_OBJECT_CLASS (cdi_create_assistant_parent_class)->finalize (object);
 }
 
@@ -1336,7 +751,6 @@ cdi_create_assistant_class_init (CdiCreateAssistantClass *klass)
 static void
 cdi_create_assistant_init (CdiCreateAssistant *self)
 {
-  self->notes = g_string_new (NULL);
   gtk_widget_init_template (GTK_WIDGET (self));
   g_signal_connect (self, "notify::title", G_CALLBACK (title_changed_cb), NULL);
   self->stop_button = gtk_button_new_with_mnemonic (_("_Cancel"));

@@ -6,16 +6,18 @@
  * with a strength hint) and where it is kept (keyring, password command, nowhere); trimming,
  * auto-close rules and opening at login; a summary; the progress of cdi_image_create_async();
  * and the end, with "Open the disk now". Nothing is made before the summary's Create: a
- * cancel there leaves nothing behind. A failed creation removes what it made (cdi-image.h),
- * adds nothing to the registry and returns to the summary with the reason. On success the disk
- * is registered with its LUKS UUID, and the passphrase goes to the keyring when chosen.
+ * cancel there leaves nothing behind. The creation itself is cdi_disk_creation_run_async(): a
+ * failed one removes what it made, adds nothing to the registry and returns to the summary with
+ * the reason; a cancel while it runs hides the assistant, waits for the step in flight, and
+ * goes once what was made is removed. On success the disk is registered with its LUKS UUID and
+ * its settings (open-at-login among them), and the passphrase goes to the keyring when chosen.
  *
- * The checks and the passphrase generator are shared with the add and properties dialogs.
+ * The checks (cdi-path-checks.h), the passphrase generator (cdi-passphrase-generator.h) and the
+ * form pieces (cdi-form.h, cdi-file-chooser.h) are shared with the other disk dialogs.
  */
 #pragma once
 
 #include "cdi-application.h"
-#include "cdi-passphrase.h"
 
 G_BEGIN_DECLS
 
@@ -24,31 +26,6 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (CdiCreateAssistant, cdi_create_assistant, CDI, CREATE_ASSISTANT,
                       GtkAssistant)
 
-/* Letters and digits from getrandom(2), without modulo bias */
-#define CDI_GENERATED_PASSPHRASE_LENGTH 32
-
-void      cdi_create_assistant_present (CdiApplication       *app);
-
-char     *cdi_generate_passphrase      (guint                 length,
-                                        GError              **error);
-int       cdi_passphrase_strength      (const char           *text);
-const char *cdi_passphrase_strength_text (int                 strength);
-
-char     *cdi_expand_path              (const char           *text);
-gboolean  cdi_check_name               (CdiDiskStore         *store,
-                                        const char           *name,
-                                        CdiDisk              *self_disk,
-                                        GError              **error);
-gboolean  cdi_check_mountpoint         (CdiDiskStore         *store,
-                                        const char           *path,
-                                        CdiDisk              *self_disk,
-                                        GError              **error);
-void      cdi_choose_path              (GtkWindow            *parent,
-                                        GtkFileChooserAction  action,
-                                        const char           *title,
-                                        GtkEntry             *entry);
-void      cdi_set_message              (GtkLabel             *label,
-                                        const char           *text,
-                                        gboolean              is_error);
+void cdi_create_assistant_present (CdiApplication *app);
 
 G_END_DECLS

@@ -220,7 +220,7 @@ disk_from_group (GKeyFile    *key_file,
   g_autofree char *image = NULL, *mountpoint = NULL, *uuid = NULL;
   g_autofree char *source_text = NULL, *command = NULL;
   CdiPassphraseSource source = CDI_PASSPHRASE_SOURCE_ASK;
-  CdiTristate on_lock, on_suspend, on_logout, trim, is_default;
+  CdiTristate on_lock, on_suspend, on_logout, trim, is_default, at_login;
   int idle = CDI_DISK_IDLE_MINUTES_DEFAULT;
 
   if (!read_string (key_file, group, "image", TRUE, &image, error)
@@ -232,7 +232,8 @@ disk_from_group (GKeyFile    *key_file,
       || !read_tristate (key_file, group, "close-on-suspend", &on_suspend, error)
       || !read_tristate (key_file, group, "close-on-logout", &on_logout, error)
       || !read_tristate (key_file, group, "trim", &trim, error)
-      || !read_tristate (key_file, group, "default", &is_default, error))
+      || !read_tristate (key_file, group, "default", &is_default, error)
+      || !read_tristate (key_file, group, "open-at-login", &at_login, error))
     return NULL;
   if (source_text != NULL && !cdi_passphrase_source_from_string (source_text, &source))
     {
@@ -270,6 +271,7 @@ disk_from_group (GKeyFile    *key_file,
                 "close-when-idle-minutes", idle,
                 "trim", trim != CDI_TRISTATE_FALSE,
                 "default", is_default == CDI_TRISTATE_TRUE,
+                "open-at-login", at_login == CDI_TRISTATE_TRUE,
                 NULL);
   if (!cdi_disk_validate (disk, error))
     return NULL;
@@ -531,6 +533,8 @@ disk_to_group (CdiDisk  *disk,
   g_key_file_set_boolean (key_file, group, "trim", cdi_disk_get_trim (disk));
   write_tristate (key_file, group, "default",
                   cdi_disk_get_default (disk) ? CDI_TRISTATE_TRUE : CDI_TRISTATE_DEFAULT);
+  write_tristate (key_file, group, "open-at-login",
+                  cdi_disk_get_open_at_login (disk) ? CDI_TRISTATE_TRUE : CDI_TRISTATE_DEFAULT);
 }
 
 /* Writes the file atomically (mode 0600, directory 0700) if anything changed since the last

@@ -16,6 +16,7 @@
  *   close-when-idle-minutes=30              optional; 0 never; unset: the GSettings default
  *   trim=true                               default true
  *   default=true                            the disk a middle click opens or closes
+ *   open-at-login=true                      the applet opens it when it starts (default false)
  *
  * NAME follows the helper's rule ([A-Za-z0-9._-]{1,64}, not "." or ".."). Loading validates
  * every group: a bad one is skipped and described in cdi_disk_store_get_problems() (for the

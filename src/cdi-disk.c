@@ -36,6 +36,7 @@ struct _CdiDisk
   int close_when_idle_minutes;
   gboolean trim;
   gboolean is_default;
+  gboolean open_at_login;
 };
 
 G_DEFINE_FINAL_TYPE (CdiDisk, cdi_disk, G_TYPE_OBJECT)
@@ -55,6 +56,7 @@ enum
   PROP_CLOSE_WHEN_IDLE_MINUTES,
   PROP_TRIM,
   PROP_DEFAULT,
+  PROP_OPEN_AT_LOGIN,
   N_PROPS
 };
 
@@ -141,6 +143,7 @@ cdi_disk_get_property (GObject    *object,
       break;
     case PROP_TRIM: g_value_set_boolean (value, self->trim); break;
     case PROP_DEFAULT: g_value_set_boolean (value, self->is_default); break;
+    case PROP_OPEN_AT_LOGIN: g_value_set_boolean (value, self->open_at_login); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec); break;
     }
 }
@@ -175,6 +178,9 @@ cdi_disk_set_property (GObject      *object,
       break;
     case PROP_TRIM: cdi_disk_set_trim (self, g_value_get_boolean (value)); break;
     case PROP_DEFAULT: cdi_disk_set_default (self, g_value_get_boolean (value)); break;
+    case PROP_OPEN_AT_LOGIN:
+      cdi_disk_set_open_at_login (self, g_value_get_boolean (value));
+      break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec); break;
     }
 }
@@ -220,6 +226,7 @@ cdi_disk_class_init (CdiDiskClass *klass)
                       CDI_DISK_IDLE_MINUTES_MAX, CDI_DISK_IDLE_MINUTES_DEFAULT, rw);
   props[PROP_TRIM] = g_param_spec_boolean ("trim", NULL, NULL, TRUE, rw);
   props[PROP_DEFAULT] = g_param_spec_boolean ("default", NULL, NULL, FALSE, rw);
+  props[PROP_OPEN_AT_LOGIN] = g_param_spec_boolean ("open-at-login", NULL, NULL, FALSE, rw);
   g_object_class_install_properties (object_class, N_PROPS, props);
 }
 
@@ -313,6 +320,7 @@ cdi_disk_update_from (CdiDisk *self,
   cdi_disk_set_close_when_idle_minutes (self, other->close_when_idle_minutes);
   cdi_disk_set_trim (self, other->trim);
   cdi_disk_set_default (self, other->is_default);
+  cdi_disk_set_open_at_login (self, other->open_at_login);
   g_object_thaw_notify (G_OBJECT (self));
 }
 
@@ -517,4 +525,20 @@ cdi_disk_set_default (CdiDisk  *self,
 {
   g_return_if_fail (CDI_IS_DISK (self));
   set_int (self, &self->is_default, !!is_default, PROP_DEFAULT);
+}
+
+/* The applet opens the disk when it starts, which it does at login through its autostart file */
+gboolean
+cdi_disk_get_open_at_login (CdiDisk *self)
+{
+  g_return_val_if_fail (CDI_IS_DISK (self), FALSE);
+  return self->open_at_login;
+}
+
+void
+cdi_disk_set_open_at_login (CdiDisk  *self,
+                            gboolean  open_at_login)
+{
+  g_return_if_fail (CDI_IS_DISK (self));
+  set_int (self, &self->open_at_login, !!open_at_login, PROP_OPEN_AT_LOGIN);
 }

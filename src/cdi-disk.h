@@ -83,6 +83,9 @@ void                 cdi_disk_set_trim                    (CdiDisk             *
 gboolean             cdi_disk_get_default                 (CdiDisk             *self);
 void                 cdi_disk_set_default                 (CdiDisk             *self,
                                                            gboolean             is_default);
+gboolean             cdi_disk_get_open_at_login           (CdiDisk             *self);
+void                 cdi_disk_set_open_at_login           (CdiDisk             *self,
+                                                           gboolean             open_at_login);
 
 #define CDI_DISK_IDLE_MINUTES_DEFAULT (-1) /* close-when-idle-minutes not set: GSettings decides */
 #define CDI_DISK_IDLE_MINUTES_MAX (7 * 24 * 60)

@@ -7,8 +7,9 @@
 
 #include <glib/gi18n.h>
 
-#include "cdi-create-assistant.h"
+#include "cdi-form.h"
 #include "cdi-manage.h"
+#include "cdi-path-checks.h"
 #include "cdi-size.h"
 
 struct _CdiGrowDialog
@@ -32,7 +33,7 @@ G_DEFINE_FINAL_TYPE (CdiGrowDialog, cdi_grow_dialog, GTK_TYPE_DIALOG)
 static guint64
 wanted_bytes (CdiGrowDialog *self)
 {
-  return (guint64) (gtk_spin_button_get_value (self->size_spin) * 1024 + 0.5) << 20;
+  return cdi_form_get_size (self->size_spin);
 }
 
 static void
@@ -146,9 +147,6 @@ cdi_grow_dialog_new (GtkWindow *parent,
   CdiGrowDialog *self = g_object_new (CDI_TYPE_GROW_DIALOG, "use-header-bar", FALSE,
                                       "transient-for", parent, NULL);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GFile) image = g_file_new_for_path (cdi_disk_get_image (disk));
-  g_autoptr(GFile) folder = g_file_get_parent (image);
-  g_autoptr(GFileInfo) info = NULL;
   g_autofree char *title = NULL;
   g_autofree char *text = NULL;
   g_autofree char *current = NULL;
@@ -162,11 +160,7 @@ cdi_grow_dialog_new (GtkWindow *parent,
 
   if (!cdi_manage_get_virtual_size (cdi_disk_get_image (disk), &self->current, &error))
     self->current = 0;
-  info = folder != NULL ? g_file_query_filesystem_info (folder, G_FILE_ATTRIBUTE_FILESYSTEM_FREE,
-                                                        NULL, NULL)
-                        : NULL;
-  if (info != NULL)
-    self->free_bytes = g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_FILESYSTEM_FREE);
+  self->free_bytes = cdi_free_space_for (cdi_disk_get_image (disk), /* ret_folder= */ NULL);
   free_text = g_format_size_full (self->free_bytes, G_FORMAT_SIZE_IEC_UNITS);
   if (self->current > 0)
     {

@@ -30,6 +30,7 @@ typedef struct
   gboolean created_mountpoint;
   dev_t image_dev;
   ino_t image_ino;
+  GError *qemu_img_error;                /* why qemu-img was stopped, until it has ended */
 } CreateData;
 
 static void
@@ -40,6 +41,7 @@ create_data_free (CreateData *data)
   g_clear_pointer (&data->passphrase, cdi_passphrase_unref);
   g_free (data->pbkdf);
   g_free (data->label);
+  g_clear_error (&data->qemu_img_error);
   g_free (data);
 }
 
@@ -61,7 +63,8 @@ is_our_image (CreateData *data)
          && st.st_dev == data->image_dev && st.st_ino == data->image_ino;
 }
 
-/* Removes what this creation made, then returns @error (taken) */
+/* Removes what this creation made, then returns @error (taken), or G_IO_ERROR_CANCELLED when
+ * the caller cancelled meanwhile: whatever the step in flight did, nothing of it stays */
 static void
 undo_and_return (GTask  *task,
                  GError *error)
@@ -72,6 +75,16 @@ undo_and_return (GTask  *task,
     g_debug ("Could not remove %s: %s, ignoring", data->image, g_strerror (errno));
   if (data->created_mountpoint && g_rmdir (data->mountpoint) != 0)
     g_debug ("Could not remove %s: %s, ignoring", data->mountpoint, g_strerror (errno));
+  if (error != NULL && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  if (g_cancellable_is_cancelled (g_task_get_cancellable (task)))
+    {
+      g_clear_error (&error);
+      g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error);
+    }
   g_task_return_error (task, error);
 }
 
@@ -183,9 +196,28 @@ format_cb (GObject      *source,
       undo_and_return (task, error);
       return;
     }
+  /* The helper ran to its end and formatted the image; cancelled meanwhile, it goes again */
+  if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error))
+    {
+      undo_and_return (task, error);
+      return;
+    }
   disk = cdi_records_find (records, CDI_HELPER_RECORD_DISK);
   g_task_return_pointer (task, g_strdup (disk != NULL ? cdi_record_get (disk, "uuid") : NULL),
                          g_free);
+}
+
+/* qemu-img was killed: its end is awaited, so nothing writes to the image once it is removed */
+static void
+qemu_img_killed_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  CreateData *data = g_task_get_task_data (task);
+
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  undo_and_return (task, g_steal_pointer (&data->qemu_img_error));
 }
 
 static void
@@ -202,8 +234,10 @@ qemu_img_cb (GObject      *source,
 
   if (!g_subprocess_communicate_utf8_finish (process, result, NULL, &err_text, &error))
     {
+      data->qemu_img_error = error;
       g_subprocess_force_exit (process); /* cancelled: it must not write on */
-      undo_and_return (task, error);
+      g_subprocess_wait_async (process, /* cancellable= */ NULL, qemu_img_killed_cb,
+                               g_steal_pointer (&task));
       return;
     }
   if (!g_subprocess_get_successful (process))
@@ -312,6 +346,9 @@ cdi_image_create_async (const char                   *image,
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, cdi_image_create_async);
+  /* A cancel is reported by the steps themselves, once what they made is removed: GTask's own
+   * check would report it while the image is still there */
+  g_task_set_check_cancellable (task, FALSE);
   data = g_new0 (CreateData, 1);
   data->image = g_canonicalize_filename (image, NULL);
   data->mountpoint = g_canonicalize_filename (mountpoint, NULL);

@@ -6,7 +6,10 @@
  * with mode 0600 and runs `qemu-img create -f qcow2 -o preallocation=off FILE BYTES` on it;
  * creates the mount point folder (0700) if it is missing; then has the helper LUKS-format it
  * with the passphrase (cdi_helper_client_format_async()). On any failure it removes what it
- * created: the image file, and the mount point folder if it made it.
+ * created: the image file, and the mount point folder if it made it. A cancel is the same: the
+ * step in flight ends first (qemu-img is killed and awaited; a helper already running is never
+ * stopped half way), then what was made goes, and only then G_IO_ERROR_CANCELLED is reported,
+ * also when the helper had formatted the image.
  */
 #pragma once
 

@@ -7,8 +7,8 @@
 
 #include <glib/gi18n.h>
 
-#include "cdi-create-assistant.h"
 #include "cdi-error.h"
+#include "cdi-form.h"
 #include "cdi-manage.h"
 
 struct _CdiPassphraseDialog
@@ -34,13 +34,10 @@ cdi_passphrase_dialog_changed_cb (CdiPassphraseDialog *self)
   const char *old = gtk_entry_get_text (self->old_entry);
   const char *typed = gtk_entry_get_text (self->new_entry);
   const char *again = gtk_entry_get_text (self->confirm_entry);
-  int strength = cdi_passphrase_strength (typed);
   gboolean ok = *old != '\0' && *typed != '\0' && strcmp (typed, again) == 0
                 && strlen (typed) <= 1024;
 
-  gtk_level_bar_set_value (self->strength_bar, *typed != '\0' ? strength + 0.001 : 0);
-  gtk_label_set_text (self->strength_label,
-                      *typed != '\0' ? cdi_passphrase_strength_text (strength) : "");
+  cdi_form_show_strength (self->strength_bar, self->strength_label, typed);
   if (*again != '\0' && strcmp (typed, again) != 0)
     /* Translators: a security string */
     cdi_set_message (self->message, _("The two new passphrases differ."), TRUE);

@@ -9,14 +9,15 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
-#include "cdi-create-assistant.h"
 #include "cdi-error.h"
+#include "cdi-file-chooser.h"
+#include "cdi-form.h"
 #include "cdi-grow-dialog.h"
 #include "cdi-helper-client.h"
 #include "cdi-helper-protocol.h"
 #include "cdi-manage.h"
 #include "cdi-passphrase-dialog.h"
-#include "cdi-password-command.h"
+#include "cdi-path-checks.h"
 #include "cdi-preferences-dialog.h"
 #include "cdi-secret.h"
 
@@ -70,34 +71,25 @@ cdi_properties_dialog_update_cb (CdiPropertiesDialog *self)
   g_autofree char *mountpoint = NULL;
   g_autoptr(GString) problems = g_string_new (NULL);
   g_autoptr(GError) error = NULL;
-  gboolean command = gtk_toggle_button_get_active (self->keep_command);
-  gboolean open;
+  gboolean ok, open;
 
   if (self->app == NULL)
     return;
   store = cdi_application_get_store (self->app);
   open = is_open (self);
   mountpoint = cdi_expand_path (gtk_entry_get_text (self->mount_entry));
-  if (!cdi_check_name (store, gtk_entry_get_text (self->name_entry), self->disk, &error))
-    g_string_append_printf (problems, "%s\n", error->message);
-  g_clear_error (&error);
-  if (g_strcmp0 (mountpoint, cdi_disk_get_mountpoint (self->disk)) != 0
-      && !cdi_check_mountpoint (store, mountpoint, self->disk, &error))
-    g_string_append_printf (problems, "%s\n", error->message);
-  g_clear_error (&error);
-  if (g_strcmp0 (mountpoint, cdi_disk_get_image (self->disk)) == 0)
-    g_string_append_printf (problems, "%s\n",
-                            _("The image file and the mount point must be different."));
-  if (command && *gtk_entry_get_text (self->command_entry) == '\0')
-    g_string_append_printf (problems, "%s\n", _("Type the password command."));
-  else if (command && !cdi_password_command_parse (gtk_entry_get_text (self->command_entry), NULL,
-                                                   &error))
-    g_string_append_printf (problems, "%s\n", error->message);
-  if (problems->len > 0)
-    g_string_truncate (problems, problems->len - 1);
-  cdi_set_message (self->location_message, problems->str, TRUE);
+  cdi_problems_add (problems, cdi_check_name (store, gtk_entry_get_text (self->name_entry),
+                                              self->disk, &error), &error);
+  if (g_strcmp0 (mountpoint, cdi_disk_get_mountpoint (self->disk)) != 0)
+    cdi_problems_add (problems, cdi_check_mountpoint (store, mountpoint, self->disk, &error),
+                      &error);
+  cdi_problems_add (problems, cdi_check_distinct_places (cdi_disk_get_image (self->disk),
+                                                         mountpoint, &error), &error);
+  cdi_problems_add_command (problems, self->keep_command, self->command_entry);
+  ok = cdi_problems_show (problems, self->location_message);
 
-  gtk_widget_set_sensitive (GTK_WIDGET (self->command_entry), command);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->command_entry),
+                            gtk_toggle_button_get_active (self->keep_command));
   gtk_widget_set_sensitive (GTK_WIDGET (self->name_entry), !open);
   gtk_widget_set_sensitive (GTK_WIDGET (self->mount_entry), !open);
   gtk_widget_set_sensitive (self->mount_choose, !open);
@@ -108,7 +100,7 @@ cdi_properties_dialog_update_cb (CdiPropertiesDialog *self)
                                "remove it from the list. Space is reclaimed only while it is "
                                "open.")
                            : _("The disk is closed."));
-  gtk_widget_set_sensitive (self->save_button, problems->len == 0);
+  gtk_widget_set_sensitive (self->save_button, ok);
 }
 
 static void
@@ -163,28 +155,15 @@ fill (CdiPropertiesDialog *self)
   gtk_label_set_text (self->image_label, cdi_disk_get_image (disk));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->image_label), cdi_disk_get_image (disk));
   gtk_entry_set_text (self->mount_entry, cdi_disk_get_mountpoint (disk));
-  switch (cdi_disk_get_passphrase_source (disk))
-    {
-    case CDI_PASSPHRASE_SOURCE_KEYRING:
-      gtk_toggle_button_set_active (self->keep_keyring, TRUE);
-      break;
-    case CDI_PASSPHRASE_SOURCE_COMMAND:
-      gtk_toggle_button_set_active (self->keep_command, TRUE);
-      break;
-    case CDI_PASSPHRASE_SOURCE_ASK:
-    default:
-      gtk_toggle_button_set_active (self->keep_nowhere, TRUE);
-      break;
-    }
+  cdi_form_set_source (self->keep_keyring, self->keep_command, self->keep_nowhere,
+                       cdi_disk_get_passphrase_source (disk));
   gtk_entry_set_text (self->command_entry, cdi_disk_get_password_command (disk) != NULL
                                            ? cdi_disk_get_password_command (disk) : "");
   fill_rule (self, self->lock_combo, "close-on-lock", cdi_disk_get_close_on_lock (disk));
   fill_rule (self, self->suspend_combo, "close-on-suspend", cdi_disk_get_close_on_suspend (disk));
   fill_rule (self, self->logout_combo, "close-on-logout", cdi_disk_get_close_on_logout (disk));
   gtk_toggle_button_set_active (self->trim_check, cdi_disk_get_trim (disk));
-  gtk_toggle_button_set_active (self->login_check,
-                                cdi_application_get_open_at_login (self->app,
-                                                                   cdi_disk_get_name (disk)));
+  gtk_toggle_button_set_active (self->login_check, cdi_disk_get_open_at_login (disk));
 }
 
 static void
@@ -218,11 +197,6 @@ rename_disk (CdiPropertiesDialog  *self,
       cdi_disk_store_add (store, self->disk, NULL);
       return FALSE;
     }
-  if (cdi_application_get_open_at_login (self->app, old_name))
-    {
-      cdi_application_set_open_at_login (self->app, old_name, FALSE, NULL);
-      cdi_application_set_open_at_login (self->app, name, TRUE, NULL);
-    }
   g_set_object (&self->disk, renamed);
   return TRUE;
 }
@@ -234,16 +208,12 @@ save (CdiPropertiesDialog  *self,
   CdiDiskStore *store = cdi_application_get_store (self->app);
   const char *name = gtk_entry_get_text (self->name_entry);
   g_autofree char *mountpoint = cdi_expand_path (gtk_entry_get_text (self->mount_entry));
-  CdiPassphraseSource source = CDI_PASSPHRASE_SOURCE_ASK;
+  CdiPassphraseSource source = cdi_form_get_source (self->keep_keyring, self->keep_command);
   CdiPassphraseSource old_source = cdi_disk_get_passphrase_source (self->disk);
   gboolean login = gtk_toggle_button_get_active (self->login_check);
 
   if (strcmp (name, cdi_disk_get_name (self->disk)) != 0 && !rename_disk (self, name, error))
     return FALSE;
-  if (gtk_toggle_button_get_active (self->keep_keyring))
-    source = CDI_PASSPHRASE_SOURCE_KEYRING;
-  else if (gtk_toggle_button_get_active (self->keep_command))
-    source = CDI_PASSPHRASE_SOURCE_COMMAND;
   cdi_disk_set_mountpoint (self->disk, mountpoint);
   cdi_disk_set_passphrase_source (self->disk, source);
   cdi_disk_set_password_command (self->disk, source == CDI_PASSPHRASE_SOURCE_COMMAND
@@ -252,6 +222,7 @@ save (CdiPropertiesDialog  *self,
   cdi_disk_set_close_on_suspend (self->disk, rule_of (self->suspend_combo));
   cdi_disk_set_close_on_logout (self->disk, rule_of (self->logout_combo));
   cdi_disk_set_trim (self->disk, gtk_toggle_button_get_active (self->trim_check));
+  cdi_disk_set_open_at_login (self->disk, login);
   if (!cdi_disk_store_save (store, error))
     return FALSE;
 
@@ -259,8 +230,6 @@ save (CdiPropertiesDialog  *self,
   if (old_source == CDI_PASSPHRASE_SOURCE_KEYRING && source != CDI_PASSPHRASE_SOURCE_KEYRING
       && cdi_disk_get_uuid (self->disk) != NULL)
     cdi_secret_clear_async (cdi_disk_get_uuid (self->disk), NULL, secret_cleared_cb, NULL);
-  if (!cdi_application_set_open_at_login (self->app, name, login, error))
-    return FALSE;
   if (login && !cdi_autostart_set_enabled (TRUE, error))
     return FALSE;
   return TRUE;
@@ -423,22 +392,20 @@ cdi_properties_dialog_backup_cb (CdiPropertiesDialog *self)
   GtkFileChooserNative *chooser;
   g_autofree char *title = NULL;
   g_autofree char *file = NULL;
+  g_autofree char *path = NULL;
 
   /* Translators: file chooser title; %s is the disk's name */
   title = g_strdup_printf (_("Back Up Header of %s"), cdi_disk_get_name (self->disk));
-  chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
-                                         _("_Save"), NULL);
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  /* An existing file is refused by the backup itself, never overwritten */
-  gtk_file_chooser_set_do_overwrite_confirmation (GTK_FILE_CHOOSER (chooser), FALSE);
-  gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), g_get_home_dir ());
   file = g_strdup_printf ("%s-luks-header.img", cdi_disk_get_name (self->disk));
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), file);
+  path = g_build_filename (g_get_home_dir (), file, NULL);
+  /* An existing file is refused by the backup itself, never overwritten */
+  chooser = cdi_file_chooser_new (GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE, title,
+                                  _("_Save"), path);
   g_signal_connect_object (chooser, "response", G_CALLBACK (backup_chosen_cb), self, 0);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
-/* Removing: the registry entry and the disk's opening at login; with @delete_image also the
+/* Removing: the registry entry (its opening at login with it); with @delete_image also the
  * image file and the keyring's copy of the passphrase */
 static void
 remove_disk (CdiPropertiesDialog *self,
@@ -463,7 +430,6 @@ remove_disk (CdiPropertiesDialog *self,
       set_status (self, text, TRUE);
       return;
     }
-  cdi_application_set_open_at_login (self->app, name, FALSE, NULL);
   if (delete_image)
     {
       if (g_unlink (cdi_disk_get_image (disk)) != 0 && errno != ENOENT)

@@ -15,6 +15,7 @@
 #   exit     read, if present: its exit status (default 0)
 # Per verb, VERB.stdout and VERB.exit (e.g. backup-header.stdout, passwd.exit) take the
 # place of stdout and exit for that verb; backup-header.stdout holds raw header bytes.
+# VERB.delay, read if present: seconds it takes before answering (a slow key derivation).
 # inspect without an inspect.stdout answers with a LUKS2 record for its IMAGE (UUID
 # 0f6a1b2c-1111-2222-3333-444455556666), whatever stdout holds, so registering an image with
 # `add` needs no set-up.
@@ -25,6 +26,7 @@ verb=${1:-}
 printf '%s\0' "$@" >"$dir/argv"
 printf '%s\n' "$*" >>"$dir/calls"
 cat >"$dir/stdin"
+if [ -n "$verb" ] && [ -f "$dir/$verb.delay" ]; then sleep "$(cat "$dir/$verb.delay")"; fi
 if [ -n "$verb" ] && [ -f "$dir/$verb.stdout" ]; then
   cat "$dir/$verb.stdout"
 elif [ "$verb" = inspect ]; then

@@ -138,6 +138,7 @@ test_disk_properties (void)
   g_assert_cmpint (cdi_disk_get_passphrase_source (disk), ==, CDI_PASSPHRASE_SOURCE_ASK);
   g_assert_true (cdi_disk_get_trim (disk));
   g_assert_false (cdi_disk_get_default (disk));
+  g_assert_false (cdi_disk_get_open_at_login (disk));
   g_assert_cmpint (cdi_disk_get_close_on_lock (disk), ==, CDI_TRISTATE_DEFAULT);
   g_assert_cmpint (cdi_disk_get_close_when_idle_minutes (disk), ==, CDI_DISK_IDLE_MINUTES_DEFAULT);
   g_assert_true (cdi_disk_validate (disk, &error));
@@ -147,6 +148,10 @@ test_disk_properties (void)
   cdi_disk_set_trim (disk, FALSE); /* same value: no notification */
   g_object_set (disk, "close-on-suspend", CDI_TRISTATE_TRUE, "uuid", UUID_A, NULL);
   g_assert_cmpuint (notified, ==, 3);
+  cdi_disk_set_open_at_login (disk, TRUE);
+  cdi_disk_set_open_at_login (disk, TRUE); /* same value: no notification */
+  g_assert_cmpuint (notified, ==, 4);
+  g_assert_true (cdi_disk_get_open_at_login (disk));
   g_assert_cmpstr (cdi_disk_get_uuid (disk), ==, UUID_A);
 
   g_assert_true (cdi_tristate_resolve (CDI_TRISTATE_DEFAULT, TRUE));
@@ -234,7 +239,7 @@ test_round_trip (void)
                 "password-command", "pass show \"disks/backup\"",
                 "close-on-lock", CDI_TRISTATE_TRUE,
                 "close-on-suspend", CDI_TRISTATE_FALSE, "close-when-idle-minutes", 30,
-                "trim", FALSE, "default", TRUE, NULL);
+                "trim", FALSE, "default", TRUE, "open-at-login", TRUE, NULL);
   cdi_disk_set_passphrase_source (b, CDI_PASSPHRASE_SOURCE_KEYRING);
   g_assert_true (cdi_disk_store_add (store, a, &error));
   g_assert_true (cdi_disk_store_add (store, b, &error));
@@ -250,6 +255,8 @@ test_round_trip (void)
   contents = read_conf (NULL);
   g_assert_nonnull (strstr (contents, "[disk backup]"));
   g_assert_nonnull (strstr (contents, "[disk work]"));
+  g_assert_nonnull (strstr (contents, "open-at-login=true"));
+  g_assert_null (strstr (contents, "open-at-login=false")); /* off is the default: not written */
 
   again = load_store ();
   disks = cdi_disk_store_get_disks (again);
@@ -270,12 +277,22 @@ test_round_trip (void)
   g_assert_cmpint (cdi_disk_get_close_when_idle_minutes (got), ==, 30);
   g_assert_false (cdi_disk_get_trim (got));
   g_assert_true (cdi_disk_get_default (got));
+  g_assert_true (cdi_disk_get_open_at_login (got));
   got = cdi_disk_store_lookup (again, "work");
   g_assert_cmpint (cdi_disk_get_passphrase_source (got), ==, CDI_PASSPHRASE_SOURCE_KEYRING);
   g_assert_null (cdi_disk_get_uuid (got));
   g_assert_true (cdi_disk_get_trim (got));
   g_assert_false (cdi_disk_get_default (got));
+  g_assert_false (cdi_disk_get_open_at_login (got));
   g_assert_cmpint (cdi_disk_get_close_when_idle_minutes (got), ==, CDI_DISK_IDLE_MINUTES_DEFAULT);
+
+  /* Turned off, the key goes; and the setting follows the disk through a reload */
+  cdi_disk_set_open_at_login (cdi_disk_store_lookup (again, "backup"), FALSE);
+  g_assert_true (cdi_disk_store_save (again, &error));
+  g_assert_no_error (error);
+  g_free (contents);
+  contents = read_conf (NULL);
+  g_assert_null (strstr (contents, "open-at-login"));
 }
 
 static void
@@ -361,6 +378,10 @@ static const char bad_groups[] =
   "image=/home/u/m12.qcow2\n"
   "mountpoint=/home/u/M12\n"
   "close-when-idle-minutes=99999\n"
+  "[disk bad-open-at-login]\n"
+  "image=/home/u/m16.qcow2\n"
+  "mountpoint=/home/u/M16\n"
+  "open-at-login=yes please\n"
   "[disk bad-uuid]\n"
   "image=/home/u/m13.qcow2\n"
   "mountpoint=/home/u/M13\n"
@@ -378,7 +399,8 @@ static const char bad_groups[] =
   "mountpoint=/home/u/Also\n"
   "passphrase-source=command\n"
   "password-command=cat '/media/key stick/pw'\n"
-  "close-when-idle-minutes=0\n";
+  "close-when-idle-minutes=0\n"
+  "open-at-login=false\n";
 
 static void
 test_bad_groups (void)
@@ -391,7 +413,7 @@ test_bad_groups (void)
   const char *skipped[] = { "missing-image", "missing-mountpoint", "bad/name", "disk ..]",
                             "relative-image", "relative-mountpoint", "unknown-source",
                             "command-missing", "command-unparsable", "bad-boolean", "bad-idle",
-                            "huge-idle", "bad-uuid", "not-a-disk", "duplicate-image",
+                            "huge-idle", "bad-open-at-login", "bad-uuid", "not-a-disk", "duplicate-image",
                             "duplicate-mountpoint" };
   GPtrArray *problems;
 
@@ -403,6 +425,7 @@ test_bad_groups (void)
   g_assert_cmpint (cdi_disk_get_close_when_idle_minutes (cdi_disk_store_lookup (store,
                                                                                 "also-good")),
                    ==, 0);
+  g_assert_false (cdi_disk_get_open_at_login (cdi_disk_store_lookup (store, "also-good")));
 
   problems = cdi_disk_store_get_problems (store);
   for (guint i = 0; i < problems->len; i++)

@@ -28,6 +28,9 @@ typedef struct
   char *image;
   char *mountpoint;
   GPtrArray *steps;
+  GCancellable *cancellable;
+  const char *cancel_at;   /* the step whose report cancels, NULL: none */
+  guint cancel_delay_ms;   /* how long after that report */
 } Fixture;
 
 static void
@@ -82,6 +85,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->image = g_build_filename (fixture->dir, "disk.qcow2", NULL);
   fixture->mountpoint = g_build_filename (fixture->dir, "Disk", NULL);
   fixture->steps = g_ptr_array_new_with_free_func (g_free);
+  fixture->cancellable = g_cancellable_new ();
   clear_answers ();
   set_answer ("stdout", "disk\timage=/x\tuuid=" UUID "\tread-only=0\n");
 }
@@ -96,6 +100,14 @@ fixture_tear_down (Fixture       *fixture,
   g_free (fixture->image);
   g_free (fixture->mountpoint);
   g_ptr_array_unref (fixture->steps);
+  g_object_unref (fixture->cancellable);
+}
+
+static gboolean
+cancel_cb (gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -105,6 +117,13 @@ progress_cb (const char *step,
   Fixture *fixture = user_data;
 
   g_ptr_array_add (fixture->steps, g_strdup (step));
+  if (fixture->cancel_at == NULL || !g_str_has_prefix (step, fixture->cancel_at))
+    return;
+  if (fixture->cancel_delay_ms == 0)
+    g_cancellable_cancel (fixture->cancellable);
+  else
+    g_timeout_add_full (G_PRIORITY_DEFAULT, fixture->cancel_delay_ms, cancel_cb,
+                        g_object_ref (fixture->cancellable), g_object_unref);
 }
 
 static void
@@ -127,7 +146,7 @@ create (Fixture  *fixture,
   gboolean ok;
 
   cdi_image_create_async (fixture->image, size, fixture->mountpoint, passphrase, &options,
-                          progress_cb, fixture, NULL, result_cb, &result);
+                          progress_cb, fixture, fixture->cancellable, result_cb, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   ok = cdi_image_create_finish (result, ret_uuid, error);
@@ -305,6 +324,63 @@ test_helper_failure_undoes (Fixture       *fixture,
   g_assert_true (exists (fixture->mountpoint));
 }
 
+/* Cancelled while the (slow) helper formats: the helper runs to its end, then the image and the
+ * mount point folder it made go, and only then "cancelled" is reported */
+static void
+test_cancel_while_formatting (Fixture       *fixture,
+                              gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *argv = NULL;
+
+  set_answer ("format.delay", "1");
+  fixture->cancel_at = "Formatting";
+  fixture->cancel_delay_ms = 300;
+  g_assert_false (create (fixture, CDI_SIZE_MIN, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  argv = helper_file (fixture, "argv", NULL);
+  g_assert_nonnull (argv);
+  g_assert_cmpstr (argv, ==, "format"); /* the helper did run (and formatted, as it says) */
+  g_assert_false (exists (fixture->image));
+  g_assert_false (exists (fixture->mountpoint));
+  g_assert_true (exists (fixture->dir));
+}
+
+/* A mount point that was there stays when a cancel removes the rest */
+static void
+test_cancel_keeps_existing_mountpoint (Fixture       *fixture,
+                                       gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir (fixture->mountpoint, 0700), ==, 0);
+  set_answer ("format.delay", "1");
+  fixture->cancel_at = "Formatting";
+  fixture->cancel_delay_ms = 300;
+  g_assert_false (create (fixture, CDI_SIZE_MIN, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_false (exists (fixture->image));
+  g_assert_true (exists (fixture->mountpoint));
+}
+
+/* Cancelled as the image is being made: qemu-img is stopped and awaited, the helper never
+ * runs, nothing stays */
+static void
+test_cancel_while_creating_image (Fixture       *fixture,
+                                  gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *argv = NULL;
+
+  fixture->cancel_at = "Creating image";
+  g_assert_false (create (fixture, CDI_SIZE_MIN, NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  argv = helper_file (fixture, "argv", NULL);
+  g_assert_null (argv);
+  g_assert_false (exists (fixture->image));
+  g_assert_false (exists (fixture->mountpoint));
+}
+
 static void
 test_bad_input (Fixture       *fixture,
                 gconstpointer  user_data)
@@ -366,6 +442,9 @@ main (int   argc,
   ADD ("existing-empty-mountpoint", test_existing_empty_mountpoint);
   ADD ("helper-failure-undoes", test_helper_failure_undoes);
   ADD ("bad-input", test_bad_input);
+  ADD ("cancel-while-formatting", test_cancel_while_formatting);
+  ADD ("cancel-keeps-existing-mountpoint", test_cancel_keeps_existing_mountpoint);
+  ADD ("cancel-while-creating-image", test_cancel_while_creating_image);
 #undef ADD
 
   status = g_test_run ();

@@ -207,11 +207,13 @@ def test(tap, d):
     tap.ok(disk.get("close-on-logout") == "false" and "close-on-lock" not in disk,
            "a changed rule is the disk's own, the others follow Preferences", disk)
     tap.ok(d.lookup_secret(uuid) == generated, "the passphrase is in the real keyring")
-    login = os.path.join(d.home, ".config", "crypt-disk-image", "login.conf")
-    tap.ok(os.path.exists(login) and "Secret" in open(login).read()
+    tap.ok(disk.get("open-at-login") == "true"
+           and not os.path.exists(os.path.join(d.home, ".config", "crypt-disk-image",
+                                               "login.conf"))
            and os.path.exists(os.path.join(d.home, ".config", "autostart",
                                            cdigui.APP_ID + ".desktop")),
-           "opening at login: listed, and the applet starts at login")
+           "opening at login: a key of the disk's registry group, and the applet starts at login",
+           disk)
 
     cdigui.a11y_click(showing_button(w, "Close"))
     tap.ok(d.wait_label("Close Secret", 10), "Close with Open now opens the disk", d.labels())
@@ -254,8 +256,9 @@ def test(tap, d):
            "formatted with what the command printed", calls)
     disk = cdigui.registry_groups(d).get("Cmd", {})
     tap.ok(disk.get("passphrase-source") == "command"
-           and disk.get("password-command") == "printf cmd-secret",
-           "registered with its password command", disk)
+           and disk.get("password-command") == "printf cmd-secret"
+           and "open-at-login" not in disk,
+           "registered with its password command, not opening at login", disk)
     tap.ok(cdigui.keyring_items(d) == items, "and nothing in the keyring")
 
 

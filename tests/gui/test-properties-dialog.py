@@ -72,6 +72,9 @@ def test(tap, d):
            "the lock rule can be set to No")
     select(cdigui.a11y_named(w, "Close when you log out", ("combo box",)), "Yes")
     cdigui.a11y_click(cdigui.a11y_named(w, "Reclaim space when files are deleted (trim)"))
+    login = cdigui.a11y_named(w, "Open at login")
+    tap.ok(login is not None and not cdigui.a11y_checked(login), "Open at login is off")
+    cdigui.a11y_click(login)
     cdigui.a11y_set_text(cdigui.a11y_named(w, "Name", ("text",)), "Scratch")
     tap.ok(d.wait(lambda: "already a disk named" in text(w, "Check of the name and mount point"),
                   5) and not cdigui.a11y_sensitive(cdigui.a11y_button(w, "Save")),
@@ -86,6 +89,11 @@ def test(tap, d):
            "the disk is renamed in the registry, with its image and UUID", groups)
     tap.ok(disk.get("close-on-lock") == "false" and disk.get("close-on-logout") == "true"
            and disk.get("trim") == "false", "the rules and trimming are saved", disk)
+    tap.ok(disk.get("open-at-login") == "true"
+           and "open-at-login" not in groups.get("Scratch", {})
+           and not os.path.exists(os.path.join(d.home, ".config", "crypt-disk-image",
+                                               "login.conf")),
+           "opening at login is a key of the renamed disk's group", disk)
     tap.ok(d.wait_label("Open Safe", 5), "the menu shows the new name", d.labels())
 
     # ---- change passphrase ----
