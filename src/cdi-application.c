@@ -22,6 +22,8 @@
 
 /* How long the first start waits for a tray before it says how to get the icon */
 #define TRAY_HINT_DELAY_SECONDS 5
+/* How often the space shown for open disks is read again (files change without events) */
+#define SPACE_REFRESH_SECONDS 10
 
 struct _CdiApplication
 {
@@ -34,6 +36,8 @@ struct _CdiApplication
   CdiAutoclose *autoclose;
   GHashTable *busy;      /* disk name -> CdiDiskState while an operation runs */
   guint tray_hint_id;
+  guint space_refresh_id;
+  char *space_shown;     /* the space lines of the rows last shown, to see a change */
   gboolean quitting;
 };
 
@@ -125,6 +129,33 @@ space_text (CdiDisk *disk)
   return g_strdup_printf (_("%s used of %s, %s on disk"), used, size, file);
 }
 
+static char *
+space_lines (GPtrArray *rows)
+{
+  GString *lines = g_string_new (NULL);
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      CdiDiskRow *row = g_ptr_array_index (rows, i);
+
+      g_string_append_printf (lines, "%s\n", row->space != NULL ? row->space : "");
+    }
+  return g_string_free (lines, FALSE);
+}
+
+/* Rows are rebuilt on state changes only; used space changes while a disk stays open */
+static gboolean
+space_refresh_cb (gpointer user_data)
+{
+  CdiApplication *self = user_data;
+  g_autofree char *shown = g_steal_pointer (&self->space_shown);
+  g_autoptr(GPtrArray) rows = cdi_application_get_rows (self);
+
+  if (g_strcmp0 (shown, self->space_shown) != 0)
+    cdi_application_rows_changed (self);
+  return G_SOURCE_CONTINUE;
+}
+
 GPtrArray *
 cdi_application_get_rows (CdiApplication *self)
 {
@@ -143,6 +174,8 @@ cdi_application_get_rows (CdiApplication *self)
         row->space = space_text (disk);
       g_ptr_array_add (rows, row);
     }
+  g_free (self->space_shown);
+  self->space_shown = space_lines (rows);
   return rows;
 }
 
@@ -160,6 +193,7 @@ cdi_application_rule_applies (CdiApplication *self,
       return cdi_tristate_resolve (cdi_disk_get_close_on_suspend (disk),
                                    g_settings_get_boolean (self->settings, "close-on-suspend"));
     case CDI_CLOSE_REASON_LOGOUT:
+    case CDI_CLOSE_REASON_QUIT:
       return cdi_tristate_resolve (cdi_disk_get_close_on_logout (disk),
                                    g_settings_get_boolean (self->settings, "close-on-logout"));
     case CDI_CLOSE_REASON_USER:
@@ -418,7 +452,7 @@ quit_activated (GSimpleAction *action,
   if (self->quitting)
     return;
   self->quitting = TRUE;
-  cdi_application_close_async (self, CDI_CLOSE_REASON_LOGOUT, NULL, quit_closed_cb, NULL);
+  cdi_application_close_async (self, CDI_CLOSE_REASON_QUIT, NULL, quit_closed_cb, NULL);
 }
 
 static gboolean
@@ -501,6 +535,7 @@ cdi_application_startup (GApplication *app)
   g_unix_signal_add (SIGTERM, on_unix_signal, self);
   g_unix_signal_add (SIGINT, on_unix_signal, self);
   self->tray_hint_id = g_timeout_add_seconds (TRAY_HINT_DELAY_SECONDS, tray_hint_cb, self);
+  self->space_refresh_id = g_timeout_add_seconds (SPACE_REFRESH_SECONDS, space_refresh_cb, self);
   store_changed_cb (self);
   g_idle_add (open_at_login_cb, self);
 }
@@ -528,6 +563,7 @@ cdi_application_shutdown (GApplication *app)
   CdiApplication *self = CDI_APPLICATION (app);
 
   g_clear_handle_id (&self->tray_hint_id, g_source_remove);
+  g_clear_handle_id (&self->space_refresh_id, g_source_remove);
   g_clear_object (&self->autoclose);
   g_clear_object (&self->indicator);
   G_APPLICATION_CLASS (cdi_application_parent_class)->shutdown (app);
@@ -542,6 +578,7 @@ cdi_application_finalize (GObject *object)
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
   g_hash_table_unref (self->busy);
+  g_free (self->space_shown);
   G_OBJECT_CLASS (cdi_application_parent_class)->finalize (object);
 }
 

@@ -37,6 +37,7 @@ typedef enum
   CDI_CLOSE_REASON_SUSPEND,
   CDI_CLOSE_REASON_LOGOUT,
   CDI_CLOSE_REASON_IDLE,
+  CDI_CLOSE_REASON_QUIT,     /* the applet quits: the logout rule applies */
 } CdiCloseReason;
 
 typedef struct

@@ -119,15 +119,44 @@ session_lock_cb (GDBusConnection *connection,
                  GVariant        *params,
                  gpointer         user_data)
 {
-  set_locked (user_data, g_strcmp0 (signal, "Lock") == 0);
+  CdiAutoclose *self = user_data;
+
+  /* logind's Lock is a request, not a state: desktops that lock through it (xss-lock, for
+   * one) never send Unlock, so every Lock closes, whatever was seen before */
+  if (g_strcmp0 (signal, "Lock") == 0)
+    {
+      self->locked = FALSE;
+      set_locked (self, TRUE);
+    }
+  else
+    set_locked (self, FALSE);
 }
 
+static void
+logout_closed_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  guint cookie = GPOINTER_TO_UINT (user_data);
+  guint failed = cdi_application_close_finish (CDI_APPLICATION (source), result, NULL);
+
+  if (failed > 0)
+    g_debug ("%u disks stayed open at logout", failed);
+  if (cookie != 0)
+    gtk_application_uninhibit (GTK_APPLICATION (source), cookie);
+}
+
+/* The session manager asks before it ends the session: hold the logout while the disks close
+ * (the session manager shows why), and let it go on whatever the outcome */
 static void
 query_end_cb (GtkApplication *app,
               gpointer        user_data)
 {
+  guint cookie = gtk_application_inhibit (app, NULL, GTK_APPLICATION_INHIBIT_LOGOUT,
+                                          _("Closing encrypted disks"));
+
   cdi_application_close_async (CDI_APPLICATION (app), CDI_CLOSE_REASON_LOGOUT, NULL,
-                               closed_cb, NULL);
+                               logout_closed_cb, GUINT_TO_POINTER (cookie));
 }
 
 /* ---- suspend ---- */

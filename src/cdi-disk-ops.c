@@ -316,6 +316,8 @@ reason_text (CdiCloseReason reason)
       return _("It was closed before the computer went to sleep.");
     case CDI_CLOSE_REASON_LOGOUT:
       return _("It was closed because you logged out.");
+    case CDI_CLOSE_REASON_QUIT:
+      return _("It was closed because the tray applet quit.");
     case CDI_CLOSE_REASON_IDLE:
       return _("It was closed because nothing used it for a while.");
     case CDI_CLOSE_REASON_USER:
@@ -365,10 +367,18 @@ helper_close_cb (GObject      *source,
                               g_ptr_array_ref (records));
       if (!op->quiet)
         {
+          /* Quitting or logging out: the applet will not be there to retry, so say it stays
+           * open rather than promise a close nobody does */
+          gboolean final = op->reason == CDI_CLOSE_REASON_QUIT
+                           || op->reason == CDI_CLOSE_REASON_LOGOUT;
           gboolean automatic = op->reason != CDI_CLOSE_REASON_USER;
 
-          cdi_notify_busy (G_APPLICATION (op->app), name, error->message, !automatic);
-          if (automatic)
+          cdi_notify_busy (G_APPLICATION (op->app), name, error->message,
+                           final ? CDI_BUSY_STAYS_OPEN
+                                 : automatic ? CDI_BUSY_WAITING : CDI_BUSY_OFFER_WAIT);
+          if (final)
+            wait_stop (op->app, name);
+          if (automatic && !final)
             cdi_disk_ops_close_when_free (op->app, op->disk, op->reason);
           else
             cdi_application_set_busy_state (op->app, name, CDI_DISK_STATE_OPEN);
@@ -513,10 +523,11 @@ cdi_disk_ops_close_when_free (CdiApplication *app,
 {
   const char *name = cdi_disk_get_name (disk);
 
-  if (g_hash_table_contains (waits_table (app), name))
-    return;
+  /* Another close attempt (a second lock, say) may have found it busy while it waits: it
+   * goes back to waiting, with the retry already pending */
   cdi_application_set_busy_state (app, name, CDI_DISK_STATE_WAITING);
-  schedule_retry (app, name, reason);
+  if (!g_hash_table_contains (waits_table (app), name))
+    schedule_retry (app, name, reason);
 }
 
 void

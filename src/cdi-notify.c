@@ -49,24 +49,48 @@ cdi_notify_error (GApplication *app,
 
 /* @body names the programs (the helper client's busy message) */
 void
-cdi_notify_busy (GApplication *app,
-                 const char   *name,
-                 const char   *body,
-                 gboolean      offer_wait)
+cdi_notify_busy (GApplication   *app,
+                 const char     *name,
+                 const char     *body,
+                 CdiBusyOutcome  outcome)
 {
   g_autoptr(GNotification) notification = NULL;
   g_autoptr(GIcon) icon = g_themed_icon_new (APPLICATION_ID "-problem-symbolic");
   g_autofree char *id = g_strconcat ("busy-", name, NULL);
   g_autofree char *title = NULL;
 
-  /* Translators: notification title; %s is the disk's name */
-  title = g_strdup_printf (offer_wait ? _("%s is in use") : _("%s will close when it is free"),
-                           name);
+  switch (outcome)
+    {
+    case CDI_BUSY_WAITING:
+      /* Translators: notification title; %s is the disk's name */
+      title = g_strdup_printf (_("%s will close when it is free"), name);
+      break;
+    case CDI_BUSY_STAYS_OPEN:
+      /* Translators: notification title; %s is the disk's name */
+      title = g_strdup_printf (_("%s stays open"), name);
+      break;
+    case CDI_BUSY_OFFER_WAIT:
+    default:
+      /* Translators: notification title; %s is the disk's name */
+      title = g_strdup_printf (_("%s is in use"), name);
+      break;
+    }
   notification = g_notification_new (title);
-  g_notification_set_body (notification, body);
+  if (outcome == CDI_BUSY_STAYS_OPEN)
+    {
+      g_autofree char *text = NULL;
+
+      /* Translators: %s is the list of programs using the disk; a security message: the disk
+       * is left open because nothing will close it later */
+      text = g_strdup_printf (_("%s\nNothing will close it later: close it from the tray or "
+                                "with “crypt-disk-image close” once they are done."), body);
+      g_notification_set_body (notification, text);
+    }
+  else
+    g_notification_set_body (notification, body);
   g_notification_set_icon (notification, icon);
   g_notification_set_priority (notification, G_NOTIFICATION_PRIORITY_HIGH);
-  if (offer_wait)
+  if (outcome == CDI_BUSY_OFFER_WAIT)
     g_notification_add_button_with_target (notification, _("Close when free"),
                                            "app.close-when-free", "s", name);
   g_notification_add_button_with_target (notification, _("Show programs"),

@@ -20,10 +20,18 @@ void cdi_notify_error (GApplication  *app,
                        const char    *id,
                        const char    *title,
                        const GError  *error);
-void cdi_notify_busy  (GApplication  *app,
-                       const char    *name,
-                       const char    *body,
-                       gboolean       offer_wait);
+/* What a busy close leads to */
+typedef enum
+{
+  CDI_BUSY_OFFER_WAIT,   /* the user's close: offer "Close when free" */
+  CDI_BUSY_WAITING,      /* an automatic close: it closes when free by itself */
+  CDI_BUSY_STAYS_OPEN,   /* the applet goes away (quit, logout): nothing retries */
+} CdiBusyOutcome;
+
+void cdi_notify_busy  (GApplication   *app,
+                       const char     *name,
+                       const char     *body,
+                       CdiBusyOutcome  outcome);
 void cdi_notify_withdraw (GApplication *app,
                           const char   *id);
 

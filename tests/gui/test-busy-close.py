@@ -54,6 +54,17 @@ def test(tap, d):
                "icon: a problem while waiting")
         d.iterate(4)
         tap.ok(d.is_mounted(mp), "still open while the program runs")
+        # A lock while it waits tries once more, finds it busy, and it goes back to waiting
+        def busy_notes():
+            return [n for n in d.notifications
+                    if n["summary"] in ("Documents is in use", "Documents will close when it is free")]
+        n_busy = len(busy_notes())
+        d.set_screensaver(True)
+        tap.ok(d.wait(lambda: len(busy_notes()) > n_busy, 5),
+               "a lock while it waits tries to close it again (busy again)")
+        tap.ok(d.wait_label("Close Documents Now (Waiting for Programs)", 5),
+               "and it waits again, not stuck on Closing…", d.labels())
+        d.set_screensaver(False)
     finally:
         holder.kill()
         holder.wait()

@@ -155,6 +155,12 @@ def run(tap, d, logind):
     logind.emit(SESSION_PATH, "org.freedesktop.login1.Session", "Lock")
     tap.ok(d.wait_label("Open Documents", 5), "the session's Lock signal closes Documents")
     tap.ok("Close Photos" in d.labels(), "a disk with close-on-lock=false stays open")
+    # A second Lock with no Unlock between (xss-lock and other logind-only lockers send none)
+    d.click("Open Documents")
+    tap.ok(d.wait_label("Close Documents", 5), "reopened Documents after the Lock")
+    logind.emit(SESSION_PATH, "org.freedesktop.login1.Session", "Lock")
+    tap.ok(d.wait_label("Open Documents", 5),
+           "a second Lock without an Unlock between closes it again")
     logind.emit(SESSION_PATH, "org.freedesktop.login1.Session", "Unlock")
 
 

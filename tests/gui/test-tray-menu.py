@@ -3,6 +3,7 @@
 # from the real keyring to the STAND-IN helper), state from the mount table, close, close all,
 # middle click
 # SPDX-License-Identifier: GPL-3.0-or-later
+import os
 import subprocess
 
 import cdigui
@@ -41,6 +42,13 @@ def test(tap, d):
     tap.ok(d.wait(lambda: "Show Files" in d.labels(), 5), "open disk has Show Files")
     tap.ok(any(" used of " in l and "on disk" in l for l in d.labels()),
            "open disk shows used / size / size on disk", d.labels())
+    space = [l for l in d.labels() if " used of " in l]
+    with open(os.path.join(doc_mp, "grows.bin"), "wb") as f:
+        f.write(os.urandom(5 * 1024 * 1024))
+    tap.ok(d.wait(lambda: [l for l in d.labels() if " used of " in l] != space, 15),
+           "the space shown follows what is written while it stays open",
+           (space, [l for l in d.labels() if " used of " in l]))
+    os.unlink(os.path.join(doc_mp, "grows.bin"))
     tap.ok(d.wait(lambda: d.props()["IconName"] == cdigui.APP_ID + "-open-symbolic", 5),
            "icon: some open")
     tap.ok(d.wait(lambda: "file://" + doc_mp in d.shown_folders, 5),
