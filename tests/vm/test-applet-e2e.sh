@@ -3,7 +3,10 @@
 # REAL helper through real pkexec; open from the tray menu, close on screen lock, reopen
 # SPDX-License-Identifier: GPL-3.0-or-later
 #
-# Usage (from the source root): tests/vm/cdi-vm-run --share BUILD --timeout 900 tests/vm/test-applet-e2e.sh BUILD
+# Usage (from the source root):
+#   tests/vm/cdi-vm-run --share BUILD --timeout 900 tests/vm/test-applet-e2e.sh BUILD [DRIVER]
+# DRIVER is the user part's script in tests/vm: applet-e2e.py (the default, described below) or
+# wizard-e2e.py (New Encrypted Disk… and Change Passphrase… through AT-SPI; see its header).
 # Root part (as test-cli-e2e.sh): install the built helper at HELPER_PATH, the CLI in
 # /usr/local/bin and the built polkit policy into the guest's throwaway root; a test-only polkit
 # rule lets the test user run the helper's actions without a password and without a logind
@@ -19,7 +22,8 @@
 # the file. Its TAP lines are renumbered into this script's plan.
 # Can-fail check: run with `--env CDI_E2E_BREAK_LOCK=1` (cdi-vm-run option): the disk is then
 # registered with close-on-lock=false and the lock checks must fail.
-BUILD=$(realpath "${1:?usage: $0 BUILD}")
+BUILD=$(realpath "${1:?usage: $0 BUILD [DRIVER]}")
+DRIVER=${2:-applet-e2e.py}
 source "$(dirname "$0")/lib-helper.sh" "$BUILD/helper/crypt-disk-image-helper"
 
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
@@ -107,7 +111,7 @@ trap 'kill $xvfb 2>/dev/null; wait $xvfb 2>/dev/null' EXIT
 read -r display <"$fifo"
 export CDI_GUI_DISPLAY=":$display"
 status=0
-"$CDI_SOURCE_DIR/tests/keyring-session.sh" /usr/bin/python3 "$CDI_SOURCE_DIR/tests/vm/applet-e2e.py" \
+"$CDI_SOURCE_DIR/tests/keyring-session.sh" /usr/bin/python3 "$CDI_SOURCE_DIR/tests/vm/$CDI_E2E_DRIVER" \
     || status=$?
 echo "$status" > "$TMPDIR/rc"
 exit "$status"
@@ -127,8 +131,8 @@ while IFS= read -r line; do
 done < <(cd "$udir" && exec runuser -u "$TEST_USER" -- env -i \
             PATH=/usr/local/bin:/usr/bin:/bin LANG=C.UTF-8 USER="$TEST_USER" \
             TMPDIR="$udir" CDI_BUILD_DIR="$BUILD" CDI_SOURCE_DIR="$SRC" \
-            PYTHONPATH="$SRC/tests/gui" PYTHONDONTWRITEBYTECODE=1 \
-            CDI_E2E_CLI="$CLI" CDI_E2E_DIR="$base" CDI_E2E_BREAK_LOCK="${CDI_E2E_BREAK_LOCK:-}" \
+            PYTHONPATH="$SRC/tests/gui:$SRC/tests/vm" PYTHONDONTWRITEBYTECODE=1 \
+            CDI_E2E_DRIVER="$DRIVER" CDI_E2E_HELPER="$INSTALLED_HELPER" CDI_E2E_CLI="$CLI" CDI_E2E_DIR="$base" CDI_E2E_BREAK_LOCK="${CDI_E2E_BREAK_LOCK:-}" \
             "$work/session.sh" 2>&1)
 rc=$(cat "$udir/rc" 2>/dev/null || echo missing)
 step "user session ended (driver exit status $rc, $driver_checks checks)"
