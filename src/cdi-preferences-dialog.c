@@ -34,42 +34,63 @@ cdi_autostart_path (void)
                            NULL);
 }
 
+/* What a session does with one entry: Hidden=true (the XDG spec) or
+ * X-GNOME-Autostart-enabled=false (GNOME's own switch) turns it off */
+static gboolean
+cdi_autostart_entry_is_enabled (GKeyFile *file)
+{
+  const char *group = G_KEY_FILE_DESKTOP_GROUP;
+
+  if (g_key_file_get_boolean (file, group, G_KEY_FILE_DESKTOP_KEY_HIDDEN, /* error= */ NULL))
+    return FALSE;
+  return !g_key_file_has_key (file, group, "X-GNOME-Autostart-enabled", /* error= */ NULL)
+         || g_key_file_get_boolean (file, group, "X-GNOME-Autostart-enabled",
+                                    /* error= */ NULL);
+}
+
+/* The installed entry a session would use if the user had none: the first of that basename in
+ * $XDG_CONFIG_DIRS, which come most important first. NULL when there is none. */
+static GKeyFile *
+cdi_autostart_load_system_entry (void)
+{
+  const char * const *dirs = g_get_system_config_dirs ();
+
+  for (gsize i = 0; dirs[i] != NULL; i++)
+    {
+      g_autofree char *path = g_build_filename (dirs[i], "autostart", APPLICATION_ID ".desktop",
+                                                NULL);
+      g_autoptr(GKeyFile) file = g_key_file_new ();
+
+      if (g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, /* error= */ NULL))
+        return g_steal_pointer (&file);
+    }
+  return NULL;
+}
+
 gboolean
 cdi_autostart_is_enabled (void)
 {
   g_autofree char *path = cdi_autostart_path ();
   g_autoptr(GKeyFile) file = g_key_file_new ();
+  g_autoptr(GKeyFile) system = NULL;
 
-  if (!g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, NULL))
-    return FALSE;
-  return !g_key_file_get_boolean (file, G_KEY_FILE_DESKTOP_GROUP, "Hidden", NULL)
-         && (!g_key_file_has_key (file, G_KEY_FILE_DESKTOP_GROUP, "X-GNOME-Autostart-enabled",
-                                  NULL)
-             || g_key_file_get_boolean (file, G_KEY_FILE_DESKTOP_GROUP,
-                                        "X-GNOME-Autostart-enabled", NULL));
+  /* A user entry of the same basename replaces the installed one entirely */
+  if (g_key_file_load_from_file (file, path, G_KEY_FILE_NONE, /* error= */ NULL))
+    return cdi_autostart_entry_is_enabled (file);
+  system = cdi_autostart_load_system_entry ();
+  return system != NULL && cdi_autostart_entry_is_enabled (system);
 }
 
-gboolean
-cdi_autostart_set_enabled (gboolean   enabled,
-                           GError   **error)
+/* A whole entry even when it only says Hidden=true, so it stays valid for every session */
+static gboolean
+cdi_autostart_write (const char  *path,
+                     gboolean     enabled,
+                     GError     **error)
 {
-  g_autofree char *path = cdi_autostart_path ();
   g_autofree char *dir = g_path_get_dirname (path);
-  g_autoptr(GKeyFile) file = NULL;
+  g_autoptr(GKeyFile) file = g_key_file_new ();
   const char *group = G_KEY_FILE_DESKTOP_GROUP;
 
-  if (!enabled)
-    {
-      if (g_unlink (path) != 0 && errno != ENOENT)
-        {
-          int saved = errno;
-
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved),
-                       _("Could not remove %s: %s"), path, g_strerror (saved));
-          return FALSE;
-        }
-      return TRUE;
-    }
   if (g_mkdir_with_parents (dir, 0700) != 0)
     {
       int saved = errno;
@@ -78,7 +99,6 @@ cdi_autostart_set_enabled (gboolean   enabled,
                    _("Could not create %s: %s"), dir, g_strerror (saved));
       return FALSE;
     }
-  file = g_key_file_new ();
   g_key_file_set_string (file, group, G_KEY_FILE_DESKTOP_KEY_TYPE, "Application");
   g_key_file_set_string (file, group, G_KEY_FILE_DESKTOP_KEY_NAME, _("Encrypted Disks"));
   g_key_file_set_string (file, group, G_KEY_FILE_DESKTOP_KEY_COMMENT,
@@ -86,8 +106,23 @@ cdi_autostart_set_enabled (gboolean   enabled,
   g_key_file_set_string (file, group, G_KEY_FILE_DESKTOP_KEY_EXEC, "crypt-disk-image-applet");
   g_key_file_set_string (file, group, G_KEY_FILE_DESKTOP_KEY_ICON, APPLICATION_ID);
   g_key_file_set_boolean (file, group, G_KEY_FILE_DESKTOP_KEY_NO_DISPLAY, TRUE);
-  g_key_file_set_boolean (file, group, "X-GNOME-Autostart-enabled", TRUE);
+  if (!enabled)
+    g_key_file_set_boolean (file, group, G_KEY_FILE_DESKTOP_KEY_HIDDEN, TRUE);
+  g_key_file_set_boolean (file, group, "X-GNOME-Autostart-enabled", enabled);
+  /* Atomic: a session never reads half an entry */
   return g_key_file_save_to_file (file, path, error);
+}
+
+gboolean
+cdi_autostart_set_enabled (gboolean   enabled,
+                           GError   **error)
+{
+  g_autofree char *path = cdi_autostart_path ();
+
+  /* Both ways a user entry, which replaces the installed one of the same basename: off is an
+   * override rather than a removal, so an entry installed later (setup.sh, a package) cannot
+   * start the applet against the user's choice; on is the same whatever is installed */
+  return cdi_autostart_write (path, enabled, error);
 }
 
 static void

@@ -2,9 +2,10 @@
  * auto-close rules, and starting at login
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Starting at login is a file, not a setting: ~/.config/autostart/<app id>.desktop with
- * X-GNOME-Autostart-enabled=true is written when it is turned on, and removed when it is
- * turned off.
+ * Starting at login is a file, not a setting. The installed entry is
+ * $XDG_CONFIG_DIRS/autostart/<app id>.desktop; the user's ~/.config/autostart/<app id>.desktop
+ * has the same basename, so a session runs one or the other, never both. Turning it on writes
+ * an enabled user entry, turning it off one with Hidden=true.
  */
 #pragma once
 
