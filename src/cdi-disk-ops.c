@@ -181,6 +181,25 @@ ask_passphrase (OpenOp     *op,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+static void password_command_cb (GObject      *source,
+                                 GAsyncResult *result,
+                                 gpointer      user_data);
+
+/* Takes @op: the next source after the keyring, the disk's password command if it has one,
+ * else the dialog (with @message, why the keyring gave nothing, or NULL) */
+static void
+command_or_ask (OpenOp     *op,
+                const char *message)
+{
+  const char *command = cdi_disk_get_password_command (op->disk);
+
+  if (command != NULL && command[0] != '\0')
+    cdi_password_command_run_async (command, CDI_PASSWORD_COMMAND_TIMEOUT_SECONDS, NULL,
+                                    password_command_cb, op);
+  else
+    ask_passphrase (op, message);
+}
+
 static void
 secret_lookup_cb (GObject      *source,
                   GAsyncResult *result,
@@ -193,9 +212,9 @@ secret_lookup_cb (GObject      *source,
   if (op->passphrase != NULL)
     run_helper (op);
   else if (g_error_matches (error, CDI_ERROR, CDI_ERROR_NOT_FOUND))
-    ask_passphrase (op, NULL);
+    command_or_ask (op, NULL);
   else
-    ask_passphrase (op, error->message);
+    command_or_ask (op, error->message);
 }
 
 static void
@@ -213,6 +232,8 @@ password_command_cb (GObject      *source,
     ask_passphrase (op, error->message);
 }
 
+/* The passphrase comes from the keyring first, then the disk's password command, then the
+ * dialog; a disk set to "ask every time" goes to the dialog at once */
 void
 cdi_disk_ops_open (CdiApplication *app,
                    CdiDisk        *disk)
@@ -223,25 +244,12 @@ cdi_disk_ops_open (CdiApplication *app,
   op->app = g_object_ref (app);
   op->disk = g_object_ref (disk);
   cdi_application_set_busy_state (app, cdi_disk_get_name (disk), CDI_DISK_STATE_OPENING);
-  switch (cdi_disk_get_passphrase_source (disk))
-    {
-    case CDI_PASSPHRASE_SOURCE_KEYRING:
-      if (uuid != NULL)
-        {
-          cdi_secret_lookup_async (uuid, NULL, secret_lookup_cb, op);
-          return;
-        }
-      break;
-    case CDI_PASSPHRASE_SOURCE_COMMAND:
-      cdi_password_command_run_async (cdi_disk_get_password_command (disk),
-                                      CDI_PASSWORD_COMMAND_TIMEOUT_SECONDS, NULL,
-                                      password_command_cb, op);
-      return;
-    case CDI_PASSPHRASE_SOURCE_ASK:
-    default:
-      break;
-    }
-  ask_passphrase (op, NULL);
+  if (cdi_disk_get_passphrase_source (disk) == CDI_PASSPHRASE_SOURCE_ASK)
+    ask_passphrase (op, NULL);
+  else if (uuid != NULL)
+    cdi_secret_lookup_async (uuid, NULL, secret_lookup_cb, op);
+  else
+    command_or_ask (op, NULL);
 }
 
 /* ---- close ---- */
