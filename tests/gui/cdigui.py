@@ -206,12 +206,15 @@ class Desktop:
         self.log("ShowFolders", params.unpack()[0])
         inv.return_value(None)
 
-    def set_screensaver(self, active):
+    def set_screensaver(self, active, only=None):
+        """Emits ActiveChanged from both screensaver names, or from @only (a bus name) alone."""
         self.screensaver_active = active
         for name, path in (("org.freedesktop.ScreenSaver", "/org/freedesktop/ScreenSaver"),
                            ("org.gnome.ScreenSaver", "/org/gnome/ScreenSaver")):
-            self.bus.emit_signal(None, path, name, "ActiveChanged", GLib.Variant("(b)", (active,)))
-        self.log("ActiveChanged(%s) emitted" % active)
+            if only in (None, name):
+                self.bus.emit_signal(None, path, name, "ActiveChanged",
+                                     GLib.Variant("(b)", (active,)))
+        self.log("ActiveChanged(%s) emitted by %s" % (active, only or "both names"))
 
     def find_notification(self, pred):
         for n in reversed(self.notifications):

@@ -66,5 +66,14 @@ def test(tap, d):
     tap.ok(d.wait_label("Open Documents", 10), "closed once the program is gone")
     d.set_screensaver(False)
 
+    # Each screensaver interface alone is enough (desktops own one or the other)
+    for name in ("org.freedesktop.ScreenSaver", "org.gnome.ScreenSaver"):
+        d.click("Open Documents")
+        tap.ok(d.wait_label("Close Documents", 5), "reopened Documents")
+        d.set_screensaver(True, only=name)
+        tap.ok(d.wait_label("Open Documents", 5), "ActiveChanged(true) of %s alone closes it" % name)
+        d.set_screensaver(False, only=name)
+        d.iterate(0.3)
+
 
 cdigui.run(test)
