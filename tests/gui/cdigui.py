@@ -83,7 +83,7 @@ class Tap:
 
 
 class Desktop:
-    def __init__(self, watcher=True):
+    def __init__(self, watcher=True, file_manager=True):
         self.build = os.environ["CDI_BUILD_DIR"]
         self.src = os.environ["CDI_SOURCE_DIR"]
         self.home = os.environ["HOME"]
@@ -106,11 +106,13 @@ class Desktop:
         for name, path in (("org.freedesktop.ScreenSaver", "/org/freedesktop/ScreenSaver"),
                            ("org.gnome.ScreenSaver", "/org/gnome/ScreenSaver")):
             self._own(name, path, SCREENSAVER_XML % name, self._on_screensaver_call)
-        self._own("org.freedesktop.FileManager1", "/org/freedesktop/FileManager1",
-                  FILEMANAGER_XML, self._on_filemanager_call)
+        if file_manager:
+            self._own("org.freedesktop.FileManager1", "/org/freedesktop/FileManager1",
+                      FILEMANAGER_XML, self._on_filemanager_call)
         if watcher:
             self.start_watcher()
-        self.wait(lambda: len(self._owned) >= (5 if watcher else 4), 10, "bus names owned")
+        self.wait(lambda: len(self._owned) >= 3 + bool(file_manager) + bool(watcher), 10,
+                  "bus names owned")
 
     # ---- plumbing ----
 
@@ -380,12 +382,12 @@ class Desktop:
         return path
 
 
-def run(test, watcher=True):
+def run(test, watcher=True, file_manager=True):
     """Runs test(tap, desktop) and exits with the TAP plan; applets are stopped at the end."""
     tap = Tap()
     desk = None
     try:
-        desk = Desktop(watcher=watcher)
+        desk = Desktop(watcher=watcher, file_manager=file_manager)
         test(tap, desk)
     except Exception:
         import traceback
