@@ -3,13 +3,31 @@
  */
 #include "config.h"
 
+#include <errno.h>
 #include <glib/gi18n.h>
+#include <grp.h>
+#include <pwd.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cdi-error.h"
 #include "cdi-password-command.h"
 
 #define STDERR_KEEP 512 /* enough for the first line of a diagnostic */
+#define RUN_AS_FAILED 126 /* the child's status when it could not become the user */
+
+/* Who the command runs as. Filled in before the fork: getpwuid_r() and getgrouplist() are not
+ * async-signal-safe, so the child only calls setgroups(), setresgid(), setresuid() and chdir(). */
+typedef struct
+{
+  gboolean switch_user;   /* FALSE: the command runs as the caller, unchanged */
+  uid_t uid;
+  gid_t gid;
+  gid_t *groups;
+  int n_groups;
+  char *name;
+  char *home;
+} RunAs;
 
 typedef struct
 {
@@ -69,6 +87,133 @@ cdi_password_command_parse (const char   *command,
   if (ret_argv != NULL)
     *ret_argv = g_steal_pointer (&argv);
   return TRUE;
+}
+
+static void
+run_as_clear (RunAs *as)
+{
+  g_free (as->groups);
+  g_free (as->name);
+  g_free (as->home);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (RunAs, run_as_clear)
+
+/* SUDO_UID as the helper reads it (helper/caller.c): decimal digits, no leading zero, no
+ * overflow, and not (uid_t) -1 */
+static gboolean
+parse_uid (const char *text,
+           uid_t      *ret_uid)
+{
+  guint64 value = 0;
+
+  if (text[0] == '\0' || (text[0] == '0' && text[1] != '\0'))
+    return FALSE;
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (!g_ascii_isdigit (*p))
+        return FALSE;
+      value = value * 10 + (guint64) (*p - '0');
+      if (value >= (uid_t) -1)
+        return FALSE;
+    }
+  *ret_uid = (uid_t) value;
+  return TRUE;
+}
+
+/* Root started by sudo acts for the user who ran sudo, as the helper does: the command runs as
+ * that user, never as root. A SUDO_UID that is not a known user is refused rather than ignored,
+ * since ignoring it would run the command as root. Root without SUDO_UID, or with SUDO_UID=0
+ * (root ran sudo), acts for root. */
+static gboolean
+run_as_prepare (RunAs   *as,
+                GError **error)
+{
+  const char *sudo_uid = g_getenv ("SUDO_UID");
+  struct passwd pwbuf, *pw = NULL;
+  g_autofree char *buf = NULL;
+  gsize buf_size = 16384;
+  int r, n_groups;
+
+  as->switch_user = FALSE;
+  if (geteuid () != 0 || sudo_uid == NULL)
+    return TRUE;
+  if (!parse_uid (sudo_uid, &as->uid))
+    {
+      g_set_error (error, CDI_ERROR, CDI_ERROR_NOT_AUTHORIZED,
+                   /* Translators: a security message; %s is the value of SUDO_UID */
+                   _("SUDO_UID=“%s” is not a user ID, so the password command is not run: it "
+                     "runs as the user who called sudo, never as root."), sudo_uid);
+      return FALSE;
+    }
+  if (as->uid == 0)
+    return TRUE;
+
+  for (;;)
+    {
+      buf = g_realloc (buf, buf_size);
+      r = getpwuid_r (as->uid, &pwbuf, buf, buf_size, &pw);
+      if (r != ERANGE || buf_size >= 1024 * 1024)
+        break;
+      buf_size *= 2;
+    }
+  if (pw == NULL)
+    {
+      g_set_error (error, CDI_ERROR, CDI_ERROR_NOT_AUTHORIZED,
+                   /* Translators: a security message; %s is the value of SUDO_UID */
+                   _("SUDO_UID=%s is not a known user (%s), so the password command is not run: "
+                     "it runs as the user who called sudo, never as root."), sudo_uid,
+                   r != 0 ? g_strerror (r) : _("no such user"));
+      return FALSE;
+    }
+  as->gid = pw->pw_gid;
+  as->name = g_strdup (pw->pw_name);
+  as->home = g_strdup (pw->pw_dir != NULL && pw->pw_dir[0] == '/' ? pw->pw_dir : "/");
+
+  /* initgroups() would read the group database in the child; ask for the list here instead */
+  n_groups = 64;
+  as->groups = g_new (gid_t, n_groups);
+  while (getgrouplist (as->name, as->gid, as->groups, &n_groups) < 0)
+    {
+      if (n_groups > 65536)
+        {
+          g_set_error (error, CDI_ERROR, CDI_ERROR_FAILED,
+                       _("The groups of user %s cannot be read."), as->name);
+          return FALSE;
+        }
+      as->groups = g_renew (gid_t, as->groups, n_groups);
+    }
+  as->n_groups = n_groups;
+  as->switch_user = TRUE;
+  return TRUE;
+}
+
+static void
+child_fail (const char *message)
+{
+  /* stderr is already our pipe: the message becomes the error's first line */
+  G_GNUC_UNUSED ssize_t n = write (STDERR_FILENO, message, strlen (message));
+
+  _exit (RUN_AS_FAILED);
+}
+
+/* In the child, between fork and exec: only async-signal-safe calls */
+static void
+child_become_user (gpointer user_data)
+{
+  const RunAs *as = user_data;
+
+  if (setgroups ((size_t) as->n_groups, as->groups) < 0
+      || setresgid (as->gid, as->gid, as->gid) < 0
+      || setresuid (as->uid, as->uid, as->uid) < 0)
+    child_fail ("cannot switch to the user who called sudo\n");
+  /* That it took: no root ids left, and no way back */
+  if (getuid () != as->uid || geteuid () != as->uid || getgid () != as->gid
+      || getegid () != as->gid || setuid (0) == 0)
+    child_fail ("could not drop root privileges\n");
+  /* After the switch: root may not be allowed into a home on NFS, the user is */
+  if (chdir (as->home) < 0 && chdir ("/") < 0)
+    child_fail ("cannot change to the home folder or /\n");
 }
 
 /* Stops the command early for @reason (owned); the first reason wins */
@@ -309,6 +454,7 @@ cdi_password_command_run_async (const char          *command,
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) argv = NULL;
+  g_auto(RunAs) run_as = { 0, };
   RunData *data;
 
   g_return_if_fail (command != NULL);
@@ -327,6 +473,11 @@ cdi_password_command_run_async (const char          *command,
                                _("The password command is empty."));
       return;
     }
+  if (!run_as_prepare (&run_as, &error))
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
 
   data = g_new0 (RunData, 1);
   g_task_set_task_data (task, data, (GDestroyNotify) run_data_free);
@@ -339,6 +490,14 @@ cdi_password_command_run_async (const char          *command,
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_INHERIT |
                                         G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                         G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  if (run_as.switch_user)
+    {
+      g_subprocess_launcher_setenv (launcher, "HOME", run_as.home, TRUE);
+      g_subprocess_launcher_setenv (launcher, "USER", run_as.name, TRUE);
+      g_subprocess_launcher_setenv (launcher, "LOGNAME", run_as.name, TRUE);
+      /* run_as outlives the spawn, which forks and execs before it returns */
+      g_subprocess_launcher_set_child_setup (launcher, child_become_user, &run_as, NULL);
+    }
   data->process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv, &error);
   if (data->process == NULL)
     {

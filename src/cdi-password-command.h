@@ -7,11 +7,21 @@
  * stay literal text, and |, ;, > and && are plain arguments. To use a shell, write
  * `sh -c '…'` yourself.
  *
- * It runs as the calling user (the library never changes user), with the caller's
- * environment, working directory and standard input (so a password manager can ask on the
- * terminal). Its standard output, up to CDI_PASSWORD_COMMAND_OUTPUT_MAX bytes, becomes the
- * passphrase by the newline rule in cdi-passphrase.h; more output than that, a non-zero exit
- * status, no output, or running longer than the timeout is an error.
+ * It runs as the calling user, with the caller's environment, working directory and standard input
+ * (so a password manager can ask on the terminal). Its standard output, up to
+ * CDI_PASSWORD_COMMAND_OUTPUT_MAX bytes, becomes the passphrase by the newline rule in
+ * cdi-passphrase.h; more output than that, a non-zero exit status, no output, or running longer
+ * than the timeout is an error.
+ *
+ * One exception, so that a password manager never runs as root: when the process runs as root
+ * (effective uid 0) and SUDO_UID is set, as under `sudo crypt-disk-image …` (the older tools'
+ * sudoers line), the command runs as that user: the user's groups (getgrouplist), gid and uid are
+ * set in the child and checked (no root id left, setuid (0) fails); HOME, USER and LOGNAME are the
+ * user's; the working directory is the user's home, or / if that cannot be entered. SUDO_UID is
+ * read as the helper reads it (decimal digits only, no leading zero, no overflow); a value that is
+ * not a known user is an error (CDI_ERROR_NOT_AUTHORIZED), never a reason to run the command as
+ * root. Root without SUDO_UID, or with SUDO_UID=0, acts for root. PKEXEC_UID is not looked at:
+ * pkexec runs only the helper, never this code.
  */
 #pragma once
 

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "cdi-error.h"
 #include "cdi-helper-client.h"
@@ -14,6 +15,9 @@
 #include "cli-output.h"
 
 #define WAIT_INTERVAL_SECONDS 2
+/* What the helper prints when it has no open disk by that name, and exits 0
+ * (helper/verbs-teardown.c) */
+#define HELPER_NOTHING_TO_CLOSE "is not an open disk; nothing to close"
 
 static const char *
 holds_text (const char *holds)
@@ -72,11 +76,35 @@ report_trimmed (const char *label,
     }
 }
 
-/* Closes @path (image or mount point); with --wait, tries again while programs hold files */
+/* The helper closed nothing, yet @mountpoint is mounted: a disk opened some other way, most
+ * likely by the older bash tools (their mapping names are not ours). Saying "closed" would be
+ * wrong, and the user needs to know how to close it. */
+static gboolean
+mounted_by_others (GAsyncResult  *result,
+                   const char    *mountpoint,
+                   GError       **error)
+{
+  const char *err = cdi_helper_client_run_get_stderr (result);
+
+  if (mountpoint == NULL || err == NULL || strstr (err, HELPER_NOTHING_TO_CLOSE) == NULL
+      || !cli_is_mounted (mountpoint))
+    return FALSE;
+  g_set_error (error, CDI_ERROR, CDI_ERROR_FAILED,
+               /* Translators: %s are the same mount point */
+               _("%s is mounted, but not by crypt-disk-image, so it was left alone. Maybe the "
+                 "older crypt-disk-image tools opened it: close it with them, or run "
+                 "“sudo umount %s”, then “sudo cryptsetup close” on its mapping and "
+                 "“sudo qemu-nbd -d” on its /dev/nbd device."), mountpoint, mountpoint);
+  return TRUE;
+}
+
+/* Closes @path (image or mount point); with --wait, tries again while programs hold files.
+ * @mountpoint, if known, is checked when the helper finds nothing to close. */
 static int
 close_one (CliRequest *request,
            const char *label,
            const char *path,
+           const char *mountpoint,
            gboolean    trim)
 {
   gint64 start = g_get_monotonic_time ();
@@ -96,7 +124,15 @@ close_one (CliRequest *request,
       cdi_helper_client_close_async (path, trim, /* cancellable= */ NULL, cli_result_cb, &result);
       cli_wait (&result);
       cli_progress_stop ();
-      if (cli_helper_finish (result, &records, &error))
+      if (cli_helper_finish (result, &records, &error)
+          && mounted_by_others (result, mountpoint, &error))
+        {
+          what = g_strdup_printf (_("cannot close “%s”"), label);
+          cli_log ("close", label, error);
+          cli_error (what, error);
+          return cli_exit_from_error (error);
+        }
+      if (error == NULL)
         {
           cli_log ("close", label, NULL);
           report_trimmed (label, records);
@@ -166,6 +202,7 @@ close_all (CliRequest *request)
         continue;
       disk = store != NULL ? cdi_disk_store_lookup_by_image (store, image) : NULL;
       one = close_one (request, disk != NULL ? cdi_disk_get_name (disk) : image, image,
+                       /* mountpoint= */ NULL,
                        !request->no_trim && (disk == NULL || cdi_disk_get_trim (disk)));
       if (status == CLI_EXIT_OK)
         status = one;
@@ -181,6 +218,7 @@ cli_command_close (CliRequest *request)
 {
   g_auto(CliTarget) target = { 0, };
   g_autoptr(GError) error = NULL;
+  const char *mountpoint;
 
   if (request->all)
     return close_all (request);
@@ -192,6 +230,10 @@ cli_command_close (CliRequest *request)
       cli_error (what, error);
       return cli_exit_from_error (error);
     }
-  return close_one (request, target.label, target.image,
+  mountpoint = target.mountpoint;
+  /* An unregistered path may be the mount point itself */
+  if (target.mountpoint == NULL && g_file_test (target.image, G_FILE_TEST_IS_DIR))
+    mountpoint = target.image;
+  return close_one (request, target.label, target.image, mountpoint,
                     !request->no_trim && (target.disk == NULL || cdi_disk_get_trim (target.disk)));
 }

@@ -179,6 +179,7 @@ cli_command_create (CliRequest *request)
   g_autofree char *name = NULL;
   g_autofree char *uuid = NULL;
   g_autofree char *script_text = NULL;
+  g_autofree char *script_command = NULL;
   int script_fd = -1;
 
   store = cli_store_load (&error);
@@ -188,6 +189,14 @@ cli_command_create (CliRequest *request)
   if (!check_registry (store, name, image, mountpoint, &error)
       || (request->password_command != NULL
           && !cdi_password_command_parse (request->password_command, NULL, &error)))
+    return fail (name, NULL, -1, g_steal_pointer (&error));
+  /* The script's -p goes through bash -c: a --password-command (no shell) is quoted word by word,
+   * so that the script gets the same passphrase as this create does */
+  if (request->script != NULL && request->legacy_command != NULL)
+    script_command = g_strdup (request->legacy_command);
+  else if (request->script != NULL && request->password_command != NULL
+           && (script_command = cli_script_command_for_bash (request->password_command,
+                                                             &error)) == NULL)
     return fail (name, NULL, -1, g_steal_pointer (&error));
   if (request->script != NULL && (script_fd = cli_script_create (request->script, &error)) < 0)
     return fail (name, NULL, -1, g_steal_pointer (&error));
@@ -209,10 +218,7 @@ cli_command_create (CliRequest *request)
 
   if (script_fd >= 0)
     {
-      script_text = cli_script_build (CLI_SCRIPT_PROGRAM, mountpoint,
-                                     request->legacy_command != NULL ? request->legacy_command
-                                                                     : request->password_command,
-                                      image);
+      script_text = cli_script_build (CLI_SCRIPT_PROGRAM, mountpoint, script_command, image);
       if (!cli_script_write (script_fd, script_text, &error))
         {
           g_prefix_error (&error, _("The disk was made and registered, but: "));

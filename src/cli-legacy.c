@@ -45,6 +45,73 @@ legacy_password_command (const char *pw_cmd)
   return g_strdup_printf ("/bin/bash -c %s", quoted);
 }
 
+typedef struct
+{
+  gboolean wait;
+  char *wait_value;
+} WaitOption;
+
+static void
+wait_option_clear (WaitOption *w)
+{
+  g_free (w->wait_value);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (WaitOption, wait_option_clear)
+
+static gboolean
+wait_cb (const char  *option_name,
+         const char  *value,
+         gpointer     data,
+         GError     **error)
+{
+  WaitOption *w = data;
+
+  w->wait = TRUE;
+  g_free (w->wait_value);
+  w->wait_value = g_strdup (value);
+  return TRUE;
+}
+
+/* The new syntax's --wait[=SECONDS], --no-trim (close) and --read-only (open), which the older
+ * tools did not have: easing scripts pass what follows "SCRIPT open|close" on, so
+ * "SCRIPT close --wait" must work */
+static gboolean
+take_new_options (CliRequest  *request,
+                  WaitOption  *w,
+                  gboolean     no_trim,
+                  gboolean     read_only,
+                  GError     **error)
+{
+  guint64 seconds = 0;
+
+  if (request->command == CLI_COMMAND_OPEN && (w->wait || no_trim))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                   _("--wait and --no-trim are for close, not open."));
+      return FALSE;
+    }
+  if (request->command == CLI_COMMAND_CLOSE && read_only)
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
+                   _("--read-only is for open, not close."));
+      return FALSE;
+    }
+  if (w->wait_value != NULL
+      && !g_ascii_string_to_unsigned (w->wait_value, 10, 1, 24 * 3600, &seconds, NULL))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--wait takes a number of seconds from 1 to 86400, not “%s”."),
+                   w->wait_value);
+      return FALSE;
+    }
+  request->wait = w->wait;
+  request->wait_seconds = w->wait_value != NULL ? (guint) seconds : 0;
+  request->no_trim = no_trim;
+  request->read_only = read_only;
+  return TRUE;
+}
+
 /* crypt-disk-image [-m MOUNT] [-p PW_CMD] FILE open|close */
 CliRequest *
 cli_legacy_parse (int                  argc,
@@ -53,17 +120,26 @@ cli_legacy_parse (int                  argc,
 {
   g_autofree char *mount = NULL;
   g_autofree char *password = NULL;
-  gboolean help = FALSE, verbose = FALSE;
+  gboolean help = FALSE, verbose = FALSE, no_trim = FALSE, read_only = FALSE;
+  g_auto(WaitOption) w = { FALSE, NULL };
   const GOptionEntry entries[] = {
     { "mount", 'm', 0, G_OPTION_ARG_FILENAME, &mount,
       N_("Folder the disk is mounted on (needed unless the image is registered)"), N_("MOUNT") },
     { "password", 'p', 0, G_OPTION_ARG_STRING, &password,
       N_("Command that prints the passphrase (its first line counts)"), N_("PW_CMD") },
     { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, N_("Show more detail"), NULL },
+    { "read-only", 0, 0, G_OPTION_ARG_NONE, &read_only,
+      N_("open: mount read-only (also when the file system needs a repair)"), NULL },
+    { "wait", 0, G_OPTION_FLAG_OPTIONAL_ARG, G_OPTION_ARG_CALLBACK, (gpointer) wait_cb,
+      N_("close: while programs use the disk, try again every 2 seconds (for at most SECONDS)"),
+      N_("SECONDS") },
+    { "no-trim", 0, 0, G_OPTION_ARG_NONE, &no_trim,
+      N_("close: do not give unused space back before closing"), NULL },
     { "help", 'h', 0, G_OPTION_ARG_NONE, &help, N_("Show this help"), NULL },
     G_OPTION_ENTRY_NULL
   };
   g_autoptr(GOptionContext) context = g_option_context_new (_("FILE open|close"));
+  GOptionGroup *group = g_option_group_new (NULL, NULL, NULL, &w, NULL);
   const char * const with_value[] = { "mount", "password", NULL };
   g_auto(GStrv) args = cli_argv_prepare (argc, argv, "mp", with_value);
   g_autoptr(CliRequest) request = cli_request_new ();
@@ -73,7 +149,10 @@ cli_legacy_parse (int                  argc,
   g_option_context_set_summary (context, _("Open or close an encrypted disk image: the older "
                                            "tools' syntax, which their easing scripts use.\n"
                                            "See “crypt-disk-image --help” for the commands."));
-  g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
+  /* A group of our own, so that the --wait callback gets &w */
+  g_option_group_add_entries (group, entries);
+  g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
+  g_option_context_set_main_group (context, group);
   if (!g_option_context_parse_strv (context, &args, error))
     return NULL;
   cli_argv_drop_dashdash (args);
@@ -98,6 +177,8 @@ cli_legacy_parse (int                  argc,
                    _("Unknown ACTION “%s”: use open or close."), args[2]);
       return NULL;
     }
+  if (!take_new_options (request, &w, no_trim, read_only, error))
+    return NULL;
   if (mount != NULL && *mount == '\0')
     g_clear_pointer (&mount, g_free);
   if (password != NULL && *password == '\0')

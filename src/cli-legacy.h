@@ -5,9 +5,12 @@
  *   crypt-disk-image-create [-s SIZE] -m MOUNT -p PW_CMD -x SCRIPT FILE   (also -h, -c)
  *
  * Long forms (--mount, --password, --size, --script, --help, --check-deps) and attached short
- * values (-m/mnt) work as they did with getopt. crypt-disk-image-create's -n NBD is accepted
- * and ignored (the helper picks a free device); -o OWNER must name the calling user, because
- * disks are always made for the user who runs the command.
+ * values (-m/mnt) work as they did with getopt. The first line also takes the new syntax's
+ * --read-only (open), --wait[=SECONDS] and --no-trim (close), before or after FILE and the action,
+ * since an easing script passes its own arguments on ("SCRIPT close --wait").
+ * crypt-disk-image-create's -n NBD is accepted and ignored (the helper picks a free device); -o
+ * OWNER must name the calling user, because disks are always made for the user who runs the
+ * command.
  */
 #pragma once
 

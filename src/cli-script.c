@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cdi-error.h"
+#include "cdi-password-command.h"
 #include "cli-script.h"
 
 /* @word in single quotes for bash: nothing inside is expanded; a ' ends the quote, is escaped
@@ -30,6 +31,29 @@ cli_script_quote (const char *word)
     }
   g_string_append_c (quoted, '\'');
   return g_string_free (quoted, FALSE);
+}
+
+/* The old syntax's -p (a bash command line) that runs what --password-command @command runs:
+ * "exec --" and the words the library splits @command into, each single-quoted. bash then
+ * expands nothing ($, `, ~, globs and ; stay as they were split), and exec runs the program
+ * found in PATH as the library does, not a bash builtin or function of the same name (bash's
+ * printf and echo are not /usr/bin's). */
+char *
+cli_script_command_for_bash (const char  *command,
+                             GError     **error)
+{
+  g_auto(GStrv) argv = NULL;
+  g_autoptr(GString) text = g_string_new ("exec --");
+
+  if (!cdi_password_command_parse (command, &argv, error))
+    return NULL;
+  for (guint i = 0; argv[i] != NULL; i++)
+    {
+      g_autofree char *quoted = cli_script_quote (argv[i]);
+
+      g_string_append_printf (text, " %s", quoted);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
 /* The script's text; @password_command may be NULL (the disk's registered source is used) */

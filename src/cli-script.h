@@ -8,6 +8,12 @@
  *   #!/bin/bash -e
  *   exec '/usr/local/bin/crypt-disk-image' -m 'MOUNT' -p 'PW_CMD' 'FILE' "$@"
  *
+ * PW_CMD is what the old syntax runs with bash -c. For an old-style create, that is -p as given;
+ * for `create --password-command CMD`, which runs CMD without a shell, it is
+ * cli_script_command_for_bash (CMD), so that the script runs the same program with the same
+ * arguments. Without a password command the script has no -p, and opening it uses the source
+ * registered for the image (keyring or a prompt).
+ *
  * It is created with O_CREAT|O_EXCL|O_NOFOLLOW and mode 0700: an existing file or symlink,
  * even a dangling one, is refused, never overwritten or followed.
  */
@@ -20,6 +26,8 @@ G_BEGIN_DECLS
 #define CLI_SCRIPT_PROGRAM CLI_BINDIR "/crypt-disk-image"
 
 char     *cli_script_quote  (const char  *word);
+char     *cli_script_command_for_bash (const char  *command,
+                                       GError     **error);
 char     *cli_script_build  (const char  *program,
                              const char  *mountpoint,
                              const char  *password_command,

@@ -105,6 +105,75 @@ test_round_trip (gconstpointer data)
   g_unlink (script);
 }
 
+/* create --password-command CMD --script: the script's -p, run by bash -c as the old syntax
+ * does, execs the argv the library splits CMD into, with nothing expanded, and the program in
+ * PATH even where bash has a builtin of that name (here a stub "echo" early in PATH) */
+static void
+test_command_for_bash (void)
+{
+  const char *commands[] = {
+    "cdi-argv-stub $HOME \"$HOME\" `id` $(id) ~ ~root * ?[a] ';' '&&' '|' \"a  b\" 'it'\\''s'",
+    "cdi-argv-stub 'line\nbreak' \"tab\there\" '' \\$x \\\\ -p --",
+    "echo -e 'a\\tb' $PATH",
+    "echo",
+  };
+  g_autofree char *bin = g_build_filename (tmp_dir, "cmd-bin", NULL);
+  g_autofree char *out = g_build_filename (tmp_dir, "argv", NULL);
+  g_autofree char *path_env = g_strconcat (bin, ":", g_getenv ("PATH"), NULL);
+  const char stub_text[] = "#!/bin/sh\nprintf '%s\\0' \"$0\" \"$@\" > \"$CDI_TEST_ARGV_OUT\"\n";
+  g_auto(GStrv) envp = g_environ_setenv (g_get_environ (), "CDI_TEST_ARGV_OUT", out, TRUE);
+
+  envp = g_environ_setenv (envp, "PATH", path_env, TRUE);
+  g_assert_cmpint (g_mkdir (bin, 0700), ==, 0);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *program = g_build_filename (bin, i == 0 ? "cdi-argv-stub" : "echo", NULL);
+
+      g_assert_true (g_file_set_contents (program, stub_text, -1, NULL));
+      g_assert_cmpint (g_chmod (program, 0700), ==, 0);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *for_bash = cli_script_command_for_bash (commands[i], &error);
+      const char *run_argv[] = { "bash", "-c", for_bash, NULL };
+      g_auto(GStrv) expected = NULL;
+      g_auto(GStrv) got = NULL;
+      int status = -1;
+
+      g_assert_no_error (error);
+      g_test_message ("%s -> %s", commands[i], for_bash);
+      g_assert_true (g_str_has_prefix (for_bash, "exec -- "));
+      g_unlink (out);
+      g_assert_true (g_spawn_sync (tmp_dir, (char **) run_argv, envp, G_SPAWN_SEARCH_PATH, NULL,
+                                   NULL, NULL, NULL, &status, &error));
+      g_assert_no_error (error);
+      g_assert_true (g_spawn_check_wait_status (status, NULL));
+      g_assert_true (g_shell_parse_argv (commands[i], NULL, &expected, NULL));
+      got = read_args (out);
+      /* $0 is the path PATH found: the stub, not a bash builtin */
+      g_assert_true (g_str_has_prefix (got[0], bin));
+      g_assert_cmpstrv (got + 1, expected + 1);
+    }
+  g_assert_false (g_file_test ("/tmp/cdi-pwned", G_FILE_TEST_EXISTS));
+
+  {
+    g_autoptr(GError) error = NULL;
+
+    g_assert_null (cli_script_command_for_bash ("echo 'unterminated", &error));
+    g_assert_error (error, CDI_ERROR, CDI_ERROR_INVALID_INPUT);
+  }
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *program = g_build_filename (bin, i == 0 ? "cdi-argv-stub" : "echo", NULL);
+
+      g_unlink (program);
+    }
+  g_unlink (out);
+  g_rmdir (bin);
+}
+
 /* The generated text: the older tools' shape, an absolute program, one exec line */
 static void
 test_text (void)
@@ -211,6 +280,7 @@ main (int   argc,
     g_test_add_data_func (cases[i].path, &cases[i], test_round_trip);
   g_test_add_func ("/cli/script/text", test_text);
   g_test_add_func ("/cli/script/quote", test_quote);
+  g_test_add_func ("/cli/script/command-for-bash", test_command_for_bash);
   g_test_add_func ("/cli/script/create-safely", test_create_safely);
   status = g_test_run ();
 

@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "test-cli-common.h"
 
@@ -302,6 +303,52 @@ holders_leave (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* The helper knows no open disk of that name, yet its mount point is mounted (as when the older
+ * bash tools opened it): not "closed", but an error saying how to close it. The mount is a
+ * tmpfs in a private mount namespace (unshare, as root), which the CLI runs in. */
+static void
+test_close_mounted_by_others (Fixture       *f,
+                              gconstpointer  data)
+{
+  g_autofree char *unshare = g_find_program_in_path ("unshare");
+  g_autofree char *mnt = path_in (f, "docs.d");
+  g_autofree char *nothing = g_strdup_printf ("%s is not an open disk; nothing to close\n",
+                                              mnt);
+  const char *args[] = { "--mount", "--propagation", "private", "/bin/sh", "-c",
+                         "mount -t tmpfs cdi-test \"$0\" || exit 77; exec \"$@\"", mnt,
+                         test_cli_path (), "close", "docs", NULL };
+  g_auto(CliRun) run = { 0, };
+
+  add_disk (f, "docs");
+  g_assert_cmpint (g_mkdir_with_parents (mnt, 0700), ==, 0);
+  answer (f, "stderr", nothing);
+
+  /* Not mounted: nothing was open, so it is closed */
+  cli (f, &run, NULL, "close", "docs", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "“docs” is closed"));
+
+  if (geteuid () != 0 || unshare == NULL)
+    {
+      g_test_skip ("needs root and unshare(1) to mount a tmpfs in a private mount namespace");
+      return;
+    }
+  test_cli_run (&run, unshare, f->env, NULL, args);
+  if (run.status == 77 || (run.status != 0 && strstr (run.err, "unshare") != NULL))
+    {
+      g_test_message ("%s", run.err);
+      g_test_skip ("cannot mount a tmpfs in a private mount namespace here");
+      return;
+    }
+  g_assert_cmpint (run.status, ==, 1);
+  g_assert_null (strstr (run.out, "is closed"));
+  assert_one_error_line (run.err, "cannot close “docs”: ");
+  g_assert_nonnull (strstr (run.err, "is mounted, but not by crypt-disk-image"));
+  g_assert_nonnull (strstr (run.err, "older crypt-disk-image tools"));
+  g_assert_nonnull (strstr (run.err, "sudo umount"));
+  g_assert_nonnull (strstr (run.err, "qemu-nbd -d"));
+}
+
 static void
 test_wait (Fixture       *f,
            gconstpointer  data)
@@ -546,6 +593,93 @@ test_old_create (Fixture       *f,
   g_assert_false (g_file_test (mnt2, G_FILE_TEST_EXISTS));
 }
 
+/* Runs the easing script @script as a user would ("SCRIPT ACTION"), with bash, but with the
+ * built crypt-disk-image in place of the installed one it names */
+static void
+run_script (Fixture    *f,
+            CliRun     *run,
+            const char *script,
+            const char *action)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *installed = g_strdup_printf ("exec '%s/crypt-disk-image' ", CLI_BINDIR);
+  g_autofree char *built = g_strdup_printf ("exec '%s' ", test_cli_path ());
+  g_autofree char *copy = g_strconcat (script, ".built", NULL);
+  g_auto(GStrv) parts = NULL;
+  g_autofree char *joined = NULL;
+  const char *args[] = { copy, action, NULL };
+
+  g_assert_true (g_file_get_contents (script, &text, NULL, NULL));
+  parts = g_strsplit (text, installed, -1);
+  g_assert_cmpuint (g_strv_length (parts), ==, 2);
+  joined = g_strjoinv (built, parts);
+  g_assert_true (g_file_set_contents (copy, joined, -1, NULL));
+  test_cli_run (run, "/bin/bash", f->env, NULL, args);
+  g_unlink (copy);
+}
+
+/* create --password-command CMD --script: the script's -p (run by bash -c) gives the helper the
+ * same passphrase as CMD did at create, though CMD has $, which bash would expand */
+static void
+test_script_same_passphrase (Fixture       *f,
+                             gconstpointer  data)
+{
+  g_autofree char *image = path_in (f, "home.qcow2");
+  g_autofree char *mnt = path_in (f, "home");
+  g_autofree char *script = path_in (f, "home-disk");
+  g_autofree char *record = disk_record (image, mnt);
+  g_autofree char *at_create = NULL;
+  g_autofree char *at_open = NULL;
+  g_autofree char *call = NULL;
+  g_autofree char *expected = NULL;
+  g_auto(CliRun) run = { 0, };
+
+  answer (f, "stdout", record);
+  cli (f, &run, NULL, "create", "--size", "64M", "--mount", mnt, "--password-command",
+       "printf \"%s\\n\" $HOME", "--script", script, "--pbkdf=pbkdf2",
+       "--pbkdf-iterations=1000", image, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  at_create = helper_stdin (f);
+  g_assert_cmpstr (at_create, ==, "$HOME"); /* no shell: $HOME stays text */
+
+  forget_call (f);
+  run_script (f, &run, script, "open");
+  g_assert_cmpint (run.status, ==, 0);
+  call = helper_call (f);
+  expected = g_strdup_printf ("open %s %s", image, mnt);
+  g_assert_cmpstr (call, ==, expected);
+  at_open = helper_stdin (f);
+  g_assert_cmpstr (at_open, ==, at_create);
+}
+
+/* create --keyring --script: the script has no -p, so its open uses the registered source */
+static void
+test_script_registered_source (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autofree char *image = path_in (f, "kept.qcow2");
+  g_autofree char *mnt = path_in (f, "kept");
+  g_autofree char *script = path_in (f, "kept-disk");
+  g_autofree char *record = disk_record (image, mnt);
+  g_autofree char *text = NULL;
+  g_auto(CliRun) run = { 0, };
+
+  answer (f, "stdout", record);
+  cli (f, &run, "typed\n", "create", "--size", "64M", "-m", mnt, "--keyring",
+       "--passphrase-stdin", "--script", script, image, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_true (g_file_get_contents (script, &text, NULL, NULL));
+  g_assert_null (strstr (text, " -p "));
+
+  /* No Secret Service here, and no terminal: it tries the keyring, then cannot prompt */
+  forget_call (f);
+  run_script (f, &run, script, "open");
+  g_assert_cmpint (run.status, ==, 9);
+  g_assert_nonnull (strstr (run.err, "Cannot use the keyring"));
+  g_assert_nonnull (strstr (run.err, "there is no terminal"));
+  g_assert_null (helper_call (f));
+}
+
 static void
 test_status_and_close_all (Fixture       *f,
                            gconstpointer  data)
@@ -686,6 +820,7 @@ main (int   argc,
               fixture_tear_down)
   ADD ("create-open-close", test_create_open_close);
   ADD ("busy-close", test_busy_close);
+  ADD ("close-mounted-by-others", test_close_mounted_by_others);
   ADD ("close-wait", test_wait);
   ADD ("close-wait-timeout", test_wait_timeout);
   ADD ("newline-rule", test_newline_rule);
@@ -694,6 +829,8 @@ main (int   argc,
   ADD ("registry", test_registry);
   ADD ("old-syntax", test_old_syntax);
   ADD ("old-create-and-script", test_old_create);
+  ADD ("script-same-passphrase", test_script_same_passphrase);
+  ADD ("script-registered-source", test_script_registered_source);
   ADD ("status-and-close-all", test_status_and_close_all);
   ADD ("no-terminal", test_no_terminal);
   ADD ("keyring-unavailable", test_keyring_unavailable);

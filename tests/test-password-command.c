@@ -1,7 +1,8 @@
 /* test-password-command.c - password commands (the old PW_CMD): splitting, output, failures
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
- * Real programs (printf, sh, sleep, yes) run as the test's own user.
+ * Real programs (printf, sh, sleep, yes) run as the test's own user; the sudo cases run `id` as
+ * nobody (65534) and need root.
  */
 #include "config.h"
 
@@ -90,6 +91,116 @@ test_runs_as_self (void)
   g_assert_cmpstr ((const char *) cdi_passphrase_get_data (passphrase, NULL), ==, uid);
 }
 
+static char *
+command_output (const char  *command,
+                GError     **error)
+{
+  g_autoptr(CdiPassphrase) passphrase = cdi_password_command_run (command, 0, NULL, error);
+  gsize size = 0;
+  const guint8 *data;
+
+  if (passphrase == NULL)
+    return NULL;
+  data = cdi_passphrase_get_data (passphrase, &size);
+  return g_strndup ((const char *) data, size);
+}
+
+/* As root under sudo, the command runs as the user in SUDO_UID, with none of root's groups */
+static void
+test_sudo_user (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uid = NULL;
+  g_autofree char *groups = NULL;
+  g_autofree char *env = NULL;
+  g_autofree char *cwd = NULL;
+  g_auto(GStrv) group_list = NULL;
+
+  if (geteuid () != 0)
+    {
+      g_test_skip ("needs root: only root can run the command as another user");
+      return;
+    }
+  g_setenv ("SUDO_UID", "65534", TRUE);
+  uid = command_output ("id -u", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (uid, ==, "65534");
+  groups = command_output ("sh -c 'id -G | tr \" \" ,'", &error);
+  g_assert_no_error (error);
+  group_list = g_strsplit (groups, ",", -1);
+  g_assert_false (g_strv_contains ((const char * const *) group_list, "0"));
+  g_assert_true (g_strv_contains ((const char * const *) group_list, "65534"));
+  env = command_output ("sh -c 'echo \"$USER:$LOGNAME:$HOME\"'", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (env, ==, "nobody:nobody:/nonexistent");
+  /* nobody's home does not exist: the command starts in / */
+  cwd = command_output ("pwd", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (cwd, ==, "/");
+  g_unsetenv ("SUDO_UID");
+}
+
+static void
+test_sudo_uid_refused (void)
+{
+  const char *bad[] = { "garbage", "", "-1", "65534x", " 65534", "065534", "4294967295",
+                        "99999999999999999999", NULL };
+
+  if (geteuid () != 0)
+    {
+      g_test_skip ("needs root: SUDO_UID is only read when running as root");
+      return;
+    }
+  for (guint i = 0; bad[i] != NULL; i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *out = NULL;
+
+      g_setenv ("SUDO_UID", bad[i], TRUE);
+      out = command_output ("id -u", &error);
+      g_assert_null (out);
+      g_assert_error (error, CDI_ERROR, CDI_ERROR_NOT_AUTHORIZED);
+      g_assert_nonnull (strstr (error->message, "SUDO_UID"));
+      g_test_message ("SUDO_UID=%s -> %s", bad[i], error->message);
+    }
+  /* a well-formed uid of no user: refused too, never run as root */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *out = NULL;
+
+    g_setenv ("SUDO_UID", "3999999999", TRUE);
+    out = command_output ("id -u", &error);
+    g_assert_null (out);
+    g_assert_error (error, CDI_ERROR, CDI_ERROR_NOT_AUTHORIZED);
+    g_assert_nonnull (strstr (error->message, "not a known user"));
+  }
+  g_unsetenv ("SUDO_UID");
+}
+
+/* Root without SUDO_UID (or with SUDO_UID=0: root ran sudo) acts for root */
+static void
+test_root_without_sudo (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *uid = NULL;
+  g_autofree char *zero = NULL;
+
+  if (geteuid () != 0)
+    {
+      g_test_skip ("needs root");
+      return;
+    }
+  g_unsetenv ("SUDO_UID");
+  uid = command_output ("id -u", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (uid, ==, "0");
+  g_setenv ("SUDO_UID", "0", TRUE);
+  zero = command_output ("id -u", &error);
+  g_unsetenv ("SUDO_UID");
+  g_assert_no_error (error);
+  g_assert_cmpstr (zero, ==, "0");
+}
+
 static void
 test_timeout (void)
 {
@@ -164,6 +275,8 @@ int
 main (int   argc,
       char *argv[])
 {
+  /* Run under sudo or not, the cases below see the same environment */
+  g_unsetenv ("SUDO_UID");
   g_test_init (&argc, &argv, NULL);
 
   for (guint i = 0; i < G_N_ELEMENTS (command_cases); i++)
@@ -173,6 +286,9 @@ main (int   argc,
       g_test_add_data_func (path, &command_cases[i], test_command);
     }
   g_test_add_func ("/cdi/password-command/runs-as-self", test_runs_as_self);
+  g_test_add_func ("/cdi/password-command/sudo-user", test_sudo_user);
+  g_test_add_func ("/cdi/password-command/sudo-uid-refused", test_sudo_uid_refused);
+  g_test_add_func ("/cdi/password-command/root-without-sudo", test_root_without_sudo);
   g_test_add_func ("/cdi/password-command/timeout", test_timeout);
   g_test_add_func ("/cdi/password-command/async-and-cancel", test_async_and_cancel);
   g_test_add_func ("/cdi/password-command/parse", test_parse);
