@@ -5,6 +5,9 @@
 
 #include "cdi-path-checks.h"
 
+#include <sys/statfs.h>
+#include <sys/statvfs.h>
+
 #include <errno.h>
 #include <gio/gio.h>
 #include <glib/gi18n.h>
@@ -119,6 +122,99 @@ set_errno_error (GError     **error,
                path, g_strerror (saved_errno));
 }
 
+/* Magic numbers of statfs(2)'s f_type; linux/magic.h lacks some of them */
+#define FS_FUSE   0x65735546UL
+#define FS_NFS    0x6969UL
+#define FS_SMB    0x517bUL
+#define FS_SMB2   0xfe534d42UL
+#define FS_CIFS   0xff534d42UL
+#define FS_CEPH   0x00c36400UL
+#define FS_AFS    0x5346414fUL
+#define FS_9P     0x01021997UL
+#define FS_MSDOS  0x4d44UL
+#define FS_EXFAT  0x2011bab0UL
+#define FS_NTFS   0x5346544eUL
+#define FS_NTFS3  0x7366746eUL
+
+/* Why an image (@for_image) or a mount point cannot live on a file system of type @f_type, or
+ * NULL when it can. The helper runs as root: FUSE mounts are closed to root unless mounted
+ * with allow_other, network file systems map root to nobody (root squash), and file systems
+ * without Unix owners cannot keep an image private to its user. */
+const char *
+cdi_filesystem_problem (unsigned long f_type,
+                        gboolean      read_only,
+                        gboolean      for_image)
+{
+  switch (f_type)
+    {
+    case FS_FUSE:
+      return _("It is on a FUSE file system (such as sshfs, or a Windows disk): the helper that "
+               "opens disks cannot reach it. Choose a folder on a local disk.");
+    case FS_NFS:
+    case FS_SMB:
+    case FS_SMB2:
+    case FS_CIFS:
+    case FS_CEPH:
+    case FS_AFS:
+    case FS_9P:
+      return _("It is on a network file system: the helper that opens disks cannot reach it "
+               "reliably there. Choose a folder on a local disk.");
+    case FS_MSDOS:
+    case FS_EXFAT:
+    case FS_NTFS:
+    case FS_NTFS3:
+      if (for_image)
+        /* Translators: a security message */
+        return _("It is on a FAT, exFAT or NTFS file system, which cannot keep the image file "
+                 "yours alone. Choose a folder on a Linux file system.");
+      break;
+    default:
+      break;
+    }
+  if (read_only)
+    return _("It is on a read-only file system.");
+  return NULL;
+}
+
+/* @path, or the nearest folder above it that exists */
+static gboolean
+check_filesystem (const char  *path,
+                  gboolean     for_image,
+                  GError     **error)
+{
+  g_autofree char *existing = g_strdup (path);
+  struct statfs fs;
+  struct statvfs vfs;
+  const char *problem;
+
+  while (statfs (existing, &fs) != 0 || statvfs (existing, &vfs) != 0)
+    {
+      char *parent;
+
+      if (errno != ENOENT && errno != ENOTDIR)
+        {
+          set_errno_error (error, errno, existing);
+          return FALSE;
+        }
+      parent = g_path_get_dirname (existing);
+      if (g_strcmp0 (parent, existing) == 0)
+        {
+          g_free (parent);
+          return TRUE;
+        }
+      g_free (existing);
+      existing = parent;
+    }
+  problem = cdi_filesystem_problem ((unsigned long) fs.f_type, (vfs.f_flag & ST_RDONLY) != 0,
+                                    for_image);
+  if (problem == NULL)
+    return TRUE;
+  /* Translators: the first %s is a path, the second why it cannot be used */
+  g_set_error (error, CDI_ERROR, CDI_ERROR_INVALID_INPUT, _("%s cannot be used. %s"), path,
+               problem);
+  return FALSE;
+}
+
 gboolean
 cdi_check_new_image (CdiDiskStore  *store,
                      const char    *path,
@@ -153,9 +249,10 @@ cdi_check_new_image (CdiDiskStore  *store,
     }
   parent = g_path_get_dirname (path);
   default_folder = cdi_default_image_folder ();
-  if (g_strcmp0 (parent, default_folder) == 0)
-    return TRUE;  /* made when the disk is created */
-  return parent_is_folder (path, error);
+  if (g_strcmp0 (parent, default_folder) != 0  /* that one is made when the disk is created */
+      && !parent_is_folder (path, error))
+    return FALSE;
+  return check_filesystem (path, TRUE, error);
 }
 
 /* An image to add: a regular file (through a symbolic link too: the helper opens the image
@@ -191,7 +288,7 @@ cdi_check_existing_image (CdiDiskStore  *store,
       g_set_error (error, CDI_ERROR, CDI_ERROR_INVALID_INPUT, _("%s is not a file."), path);
       return FALSE;
     }
-  return TRUE;
+  return check_filesystem (path, TRUE, error);
 }
 
 static gboolean
@@ -230,7 +327,7 @@ cdi_check_mountpoint (CdiDiskStore  *store,
           set_errno_error (error, errno, path);
           return FALSE;
         }
-      return parent_is_folder (path, error);
+      return parent_is_folder (path, error) && check_filesystem (path, FALSE, error);
     }
   if (S_ISLNK (st.st_mode))
     {
@@ -259,7 +356,7 @@ cdi_check_mountpoint (CdiDiskStore  *store,
                      "yet."), path);
       return FALSE;
     }
-  return TRUE;
+  return check_filesystem (path, FALSE, error);
 }
 
 gboolean

@@ -10,6 +10,7 @@
  * it is cdi_default_image_folder(), which the creation makes. A mount point must be an empty
  * folder of the user's that is not a symbolic link, or not exist yet in a folder that does;
  * no other disk may use it. Paths must be absolute once cdi_expand_path() has expanded "~".
+ * Both must be on a file system where that works (cdi_filesystem_problem()).
  */
 #pragma once
 
@@ -35,6 +36,10 @@ gboolean  cdi_check_mountpoint      (CdiDiskStore  *store,
                                      const char    *path,
                                      CdiDisk       *self_disk,
                                      GError       **error);
+const char *cdi_filesystem_problem  (unsigned long  f_type,
+                                     gboolean       read_only,
+                                     gboolean       for_image);
+
 gboolean  cdi_check_distinct_places (const char    *image,
                                      const char    *mountpoint,
                                      GError       **error);

@@ -277,6 +277,48 @@ remove_tree (const char *path)
   g_rmdir (path);
 }
 
+/* Which file systems an image or a mount point can live on (the table; the real statfs() of a
+ * read-only mount is checked in tests/gui/test-create-assistant.py, inside its own mount
+ * namespace) */
+static void
+test_filesystem_problem (void)
+{
+  const struct
+  {
+    unsigned long f_type;
+    gboolean read_only;
+    gboolean image_ok;
+    gboolean mountpoint_ok;
+  } cases[] = {
+    { 0xef53UL, FALSE, TRUE, TRUE },          /* ext4 */
+    { 0x9123683eUL, FALSE, TRUE, TRUE },      /* btrfs */
+    { 0x58465342UL, FALSE, TRUE, TRUE },      /* xfs */
+    { 0x01021994UL, FALSE, TRUE, TRUE },      /* tmpfs */
+    { 0xef53UL, TRUE, FALSE, FALSE },         /* ext4, read-only */
+    { 0x65735546UL, FALSE, FALSE, FALSE },    /* FUSE (sshfs, ntfs-3g) */
+    { 0x6969UL, FALSE, FALSE, FALSE },        /* NFS */
+    { 0xfe534d42UL, FALSE, FALSE, FALSE },    /* SMB2 */
+    { 0xff534d42UL, FALSE, FALSE, FALSE },    /* CIFS */
+    { 0x01021997UL, FALSE, FALSE, FALSE },    /* 9p */
+    { 0x4d44UL, FALSE, FALSE, TRUE },         /* FAT: no owners for the image */
+    { 0x2011bab0UL, FALSE, FALSE, TRUE },     /* exFAT */
+    { 0x7366746eUL, FALSE, FALSE, TRUE },     /* ntfs3 */
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const char *image = cdi_filesystem_problem (cases[i].f_type, cases[i].read_only, TRUE);
+      const char *mountpoint = cdi_filesystem_problem (cases[i].f_type, cases[i].read_only,
+                                                       FALSE);
+
+      g_test_message ("0x%lx%s: image %s, mount point %s", cases[i].f_type,
+                      cases[i].read_only ? " (ro)" : "", image ? image : "fine",
+                      mountpoint ? mountpoint : "fine");
+      g_assert_cmpint (image == NULL, ==, cases[i].image_ok);
+      g_assert_cmpint (mountpoint == NULL, ==, cases[i].mountpoint_ok);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -299,6 +341,7 @@ main (int   argc,
   ADD ("mountpoint", test_mountpoint);
 #undef ADD
   g_test_add_func ("/cdi/path-checks/distinct-and-free-space", test_distinct_and_free_space);
+  g_test_add_func ("/cdi/path-checks/filesystem-problem", test_filesystem_problem);
 
   status = g_test_run ();
   remove_tree (tmp);

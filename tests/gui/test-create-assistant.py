@@ -7,6 +7,7 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 import os
 import stat
+import subprocess
 
 import cdigui
 
@@ -78,6 +79,20 @@ def test(tap, d):
     cdigui.a11y_set_text(image, os.path.join(d.home, "no-such-folder", "x.qcow2"))
     tap.ok(d.wait(lambda: "does not exist" in message(w, "Check of the name and places"), 5),
            "an image in a missing folder stops the page")
+    # A folder on a read-only file system (a real read-only tmpfs in the test's namespace)
+    ro = os.path.join(d.home, "ro")
+    os.makedirs(ro)
+    subprocess.run(["mount", "-t", "tmpfs", "-o", "ro", "tmpfs", ro], check=True)
+    cdigui.a11y_set_text(image, os.path.join(ro, "x.qcow2"))
+    tap.ok(d.wait(lambda: "read-only file system" in message(w, "Check of the name and places"), 5)
+           and not cdigui.a11y_sensitive(nxt), "an image on a read-only file system stops the page",
+           message(w, "Check of the name and places"))
+    cdigui.a11y_set_text(image, "~/Secret.qcow2")
+    cdigui.a11y_set_text(mount, os.path.join(ro, "Secret"))
+    tap.ok(d.wait(lambda: "read-only file system" in message(w, "Check of the name and places"), 5),
+           "so does a mount point there", message(w, "Check of the name and places"))
+    cdigui.a11y_set_text(mount, os.path.join(d.home, "Secret"))
+    subprocess.run(["umount", ro], check=True)
     secret_image = os.path.join(d.home, "Secret.qcow2")
     cdigui.a11y_set_text(image, "~/Secret.qcow2")
 
