@@ -135,16 +135,24 @@ typedef struct
   guint watch;
 } Terminal;
 
+typedef struct
+{
+  char *slave;
+  gboolean stderr_too;
+} TerminalSetup;
+
 static void
 take_terminal (gpointer user_data)
 {
-  const char *slave = user_data;
+  TerminalSetup *setup = user_data;
   int fd;
 
   setsid ();
-  fd = open (slave, O_RDWR);
+  fd = open (setup->slave, O_RDWR);
   if (fd >= 0)
     ioctl (fd, TIOCSCTTY, 0);
+  if (fd >= 0 && setup->stderr_too)
+    dup2 (fd, STDERR_FILENO);
 }
 
 static gboolean
@@ -173,11 +181,12 @@ terminal_cb (int          fd,
   return G_SOURCE_CONTINUE;
 }
 
-void
-test_cli_run_on_terminal (CliRun             *run,
-                          const char * const *env,
-                          const char * const *answers,
-                          const char * const *args)
+static void
+run_on_terminal (CliRun             *run,
+                 const char * const *env,
+                 const char * const *answers,
+                 const char * const *args,
+                 gboolean            stderr_too)
 {
   Terminal t = { posix_openpt (O_RDWR | O_NOCTTY), g_string_new (NULL), answers, 0, 0 };
   g_autoptr(GSubprocessLauncher) launcher = NULL;
@@ -187,12 +196,14 @@ test_cli_run_on_terminal (CliRun             *run,
   g_auto(GStrv) argv = NULL;
   g_autofree char *slave = NULL;
   g_autoptr(GAsyncResult) result = NULL;
+  TerminalSetup setup = { NULL, stderr_too };
 
   cli_run_clear (run);
   g_assert_cmpint (t.master, >=, 0);
   g_assert_cmpint (grantpt (t.master), ==, 0);
   g_assert_cmpint (unlockpt (t.master), ==, 0);
   slave = g_strdup (ptsname (t.master));
+  setup.slave = slave;
   g_strv_builder_add (builder, test_cli_path ());
   g_strv_builder_addv (builder, (const char **) args);
   argv = g_strv_builder_end (builder);
@@ -209,7 +220,7 @@ test_cli_run_on_terminal (CliRun             *run,
 
       g_subprocess_launcher_setenv (launcher, pair[0], pair[1], TRUE);
     }
-  g_subprocess_launcher_set_child_setup (launcher, take_terminal, slave, NULL);
+  g_subprocess_launcher_set_child_setup (launcher, take_terminal, &setup, NULL);
   process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv, &error);
   g_assert_no_error (error);
   t.watch = g_unix_fd_add (t.master, G_IO_IN | G_IO_HUP | G_IO_ERR, terminal_cb, &t);
@@ -228,4 +239,24 @@ test_cli_run_on_terminal (CliRun             *run,
   run->status = g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
   run->tty = g_string_free (t.shown, FALSE);
   g_test_message ("terminal -> %d\n%s\n%s%s", run->status, run->tty, run->out, run->err);
+}
+
+/* The terminal is the controlling one, for the prompts; stderr stays a pipe (run->err) */
+void
+test_cli_run_on_terminal (CliRun             *run,
+                          const char * const *env,
+                          const char * const *answers,
+                          const char * const *args)
+{
+  run_on_terminal (run, env, answers, args, FALSE);
+}
+
+/* stderr on the terminal too, as in a shell: progress and errors end up in run->tty */
+void
+test_cli_run_all_on_terminal (CliRun             *run,
+                              const char * const *env,
+                              const char * const *answers,
+                              const char * const *args)
+{
+  run_on_terminal (run, env, answers, args, TRUE);
 }

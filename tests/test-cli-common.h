@@ -35,6 +35,10 @@ void        test_cli_run_on_terminal (CliRun             *run,
                                       const char * const *env,
                                       const char * const *answers,
                                       const char * const *args);
+void        test_cli_run_all_on_terminal (CliRun             *run,
+                                          const char * const *env,
+                                          const char * const *answers,
+                                          const char * const *args);
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliRun, cli_run_clear)
 

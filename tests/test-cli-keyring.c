@@ -64,13 +64,13 @@ result_cb (GObject      *source,
 }
 
 static char *
-keyring_passphrase (void)
+keyring_passphrase_of (const char *uuid)
 {
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(CdiPassphrase) passphrase = NULL;
   g_autoptr(GError) error = NULL;
 
-  cdi_secret_lookup_async (UUID, NULL, result_cb, &result);
+  cdi_secret_lookup_async (uuid, NULL, result_cb, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
   passphrase = cdi_secret_lookup_finish (result, &error);
@@ -81,6 +81,12 @@ keyring_passphrase (void)
     }
   return g_strndup ((const char *) cdi_passphrase_get_data (passphrase, NULL),
                     cdi_passphrase_get_size (passphrase));
+}
+
+static char *
+keyring_passphrase (void)
+{
+  return keyring_passphrase_of (UUID);
 }
 
 static void
@@ -203,6 +209,39 @@ test_passwd_updates_keyring (void)
   g_assert_cmpstr (sent, ==, "brand new");
 }
 
+/* Only --keyring (or Remember) stores: every other way of giving a passphrase leaves the
+ * keyring as it was */
+static void
+test_nothing_stored_unless_asked (void)
+{
+  const char *uuid = "0f6a1b2c-9999-2222-3333-444455556666";
+  g_autofree char *image = g_build_filename (dir, "nostore.qcow2", NULL);
+  g_autofree char *mnt = g_build_filename (dir, "nostore", NULL);
+  g_autofree char *record = g_strdup_printf ("disk\timage=%s\tmountpoint=%s\tuuid=%s\n",
+                                             image, mnt, uuid);
+  g_autofree char *stored = NULL;
+  g_auto(CliRun) run = { 0, };
+
+  answer ("stdout", record);
+  cli (&run, "stdin secret\n", "create", "--size", "64M", "-m", mnt, "--passphrase-stdin",
+       "--name", "nostore", image, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_free (helper_stdin ());
+  g_assert_null (keyring_passphrase_of (uuid));
+
+  cli (&run, "stdin secret\n", "open", "--passphrase-stdin", "nostore", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_free (helper_stdin ());
+  g_assert_null (keyring_passphrase_of (uuid));
+
+  /* the old syntax with a password command */
+  cli (&run, NULL, "-m", mnt, "-p", "printf 'cmd secret\\n'", image, "open", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  stored = helper_stdin ();
+  g_assert_cmpstr (stored, ==, "cmd secret");
+  g_assert_null (keyring_passphrase_of (uuid));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -234,6 +273,7 @@ main (int   argc,
   g_test_add_func ("/cli/keyring/create-open-forget", test_create_open_forget);
   g_test_add_func ("/cli/keyring/add-then-keep", test_add_then_keep);
   g_test_add_func ("/cli/keyring/passwd-updates-keyring", test_passwd_updates_keyring);
+  g_test_add_func ("/cli/keyring/nothing-stored-unless-asked", test_nothing_stored_unless_asked);
   status = g_test_run ();
 
   {

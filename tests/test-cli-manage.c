@@ -515,6 +515,35 @@ test_passwd_terminal (Fixture       *f,
   assert_stdin (f, "9:old typednew typed");
 }
 
+/* A long step shows a spinner line with what is happening on a terminal, and clears it; with
+ * stderr not a terminal (a script, a log) no control characters at all */
+static void
+test_progress_on_terminal (Fixture       *f,
+                           gconstpointer  data)
+{
+  g_autofree char *image = add_disk (f, "slow", NULL);
+  const char *args[] = { "passwd", "slow", NULL };
+  const char *good[] = { "old typed", "new typed", "new typed", NULL };
+  g_auto(CliRun) run = { 0, };
+
+  answer (f, "passwd.delay", "1");
+  test_cli_run_all_on_terminal (&run, f->env, good, args);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.tty, "| Changing the passphrase of “slow” (key derivation takes "
+                                     "a few seconds)"));
+  g_assert_nonnull (strstr (run.tty, "\r\033[K/ Changing the passphrase"));  /* it turns */
+  /* cleared at the end: the last thing on the line is the erase */
+  g_assert_true (g_str_has_suffix (run.tty, "\r\033[K"));
+  g_assert_nonnull (strstr (run.out, "The passphrase of “slow” was changed"));
+
+  test_cli_run (&run, NULL, f->env, "old typed\nnew typed\n",
+                (const char *[]) { "passwd", "--passphrase-stdin", "--new-passphrase-stdin",
+                                   "slow", NULL });
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_null (strchr (run.err, '\r'));
+  g_assert_null (strchr (run.err, '\033'));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -533,6 +562,7 @@ main (int   argc,
   ADD ("passwd-stdin", test_passwd_stdin);
   ADD ("passwd-command-disk", test_passwd_command_disk);
   ADD ("passwd-terminal", test_passwd_terminal);
+  ADD ("progress-on-terminal", test_progress_on_terminal);
 #undef ADD
   return g_test_run ();
 }
