@@ -156,6 +156,7 @@ cli_command_check_deps (CliRequest *request)
   check_program (&check, "qemu-nbd", QEMU_NBD_PATH, "qemu-utils");
   check_program (&check, "mke2fs", MKE2FS_PATH, "e2fsprogs");
   check_program (&check, "e2fsck", E2FSCK_PATH, "e2fsprogs");
+  check_program (&check, "resize2fs", RESIZE2FS_PATH, "e2fsprogs");
   check_program (&check, "modprobe", MODPROBE_PATH, "kmod");
   check_program (&check, "pkexec", PKEXEC_PATH, "pkexec");
   check_program (&check, "polkitd", POLKITD_PATH, "polkitd");
@@ -163,6 +164,7 @@ cli_command_check_deps (CliRequest *request)
   check_file (&check, _("polkit policy"), POLICY_FILE, "crypt-disk-image");
   check_module (&check, "nbd", "nbd", "nbd");
   check_module (&check, "dm-crypt", "dm_crypt", "dm-crypt");
+  check_module (&check, "ext4", "ext4", "ext4");
   if (!check_device_mapper (&check))
     check_module (&check, _("device mapper"), "dm_mod", "dm-mod");
 

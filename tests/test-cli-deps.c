@@ -34,14 +34,15 @@ make_root (void)
 {
   char *root = g_dir_make_tmp ("cdi-deps-XXXXXX", NULL);
   const char *programs[] = { QEMU_IMG_PATH, QEMU_NBD_PATH, MKE2FS_PATH, E2FSCK_PATH,
-                             MODPROBE_PATH, PKEXEC_PATH, "/usr/lib/polkit-1/polkitd", HELPER_PATH };
+                             RESIZE2FS_PATH, MODPROBE_PATH, PKEXEC_PATH, "/usr/lib/polkit-1/polkitd", HELPER_PATH };
   g_autofree char *builtin = g_strdup_printf ("/lib/modules/%s/modules.builtin", release);
   g_autofree char *sys_nbd = g_strconcat (root, "/sys/module/nbd", NULL);
 
   for (gsize i = 0; i < G_N_ELEMENTS (programs); i++)
     touch (root, programs[i], 0755, "#!/bin/sh\n");
   touch (root, POLICY, 0644, "<policyconfig/>");
-  touch (root, builtin, 0644, "kernel/drivers/md/dm-mod.ko\nkernel/drivers/md/dm-crypt.ko\n");
+  touch (root, builtin, 0644, "kernel/drivers/md/dm-mod.ko\nkernel/drivers/md/dm-crypt.ko\n"
+        "kernel/fs/ext4/ext4.ko\n");
   touch (root, "/dev/mapper/control", 0600, NULL);
   g_assert_cmpint (g_mkdir_with_parents (sys_nbd, 0755), ==, 0);
   return root;
@@ -98,6 +99,8 @@ test_all_present (void)
   g_assert_nonnull (strstr (run.out, "\nAll dependencies are met.\n"));
   g_assert_nonnull (strstr (run.out, "ok        nbd                  kernel module, loaded\n"));
   g_assert_nonnull (strstr (run.out, "ok        dm-crypt             built into the kernel\n"));
+  g_assert_nonnull (strstr (run.out, "ok        ext4                 built into the kernel\n"));
+  g_assert_nonnull (strstr (run.out, "ok        resize2fs            " RESIZE2FS_PATH));
   g_assert_nonnull (strstr (run.out, HELPER_PATH));
   g_assert_cmpstr (run.err, ==, "");
   remove_tree (root);
