@@ -16,7 +16,7 @@ qemu-utils cryptsetup-bin e2fsprogs util-linux kmod pkexec polkitd dbus dbus-use
 gnome-keyring libnotify-bin"
 
 test_packages="qemu-system-x86 busybox-static xz-utils cpio valgrind clang libclang-rt-14-dev
-sudo passwd libxml2-utils xvfb xauth dbus-x11 at-spi2-core libsecret-tools xdotool imagemagick
+sudo passwd libxml2-utils xvfb xauth dbus-x11 at-spi2-core libsecret-tools xdotool trayer imagemagick
 python3-gi python3-dogtail python3-pyatspi gir1.2-gtk-3.0 gir1.2-atspi-2.0
 gir1.2-ayatanaappindicator3-0.1 gir1.2-secret-1 gir1.2-notify-0.7 git"
 

@@ -23,6 +23,148 @@ struct _CdiIndicator
 
 G_DEFINE_FINAL_TYPE (CdiIndicator, cdi_indicator, G_TYPE_OBJECT)
 
+/* The AppIndicator itself, subclassed for its XEmbed fallback. With no StatusNotifier host
+ * but an XEmbed tray (_NET_SYSTEM_TRAY_S0), the library shows a GtkStatusIcon instead, and
+ * there a left click only popped up the menu. Here it does what the middle click does (the
+ * secondary-activate target: the default disk's entry), and pops up the menu only when there
+ * is no such entry to use; the right click still pops up the menu, the middle click still
+ * toggles. The icon is made here instead of by chaining up: the library's fallback calls
+ * gtk_status_icon_set_name(), which unrealizes the already docked icon to change its
+ * WM_CLASS, and GDK then logs a critical (gdk_window_thaw_toplevel_updates) on every start
+ * in an XEmbed tray, fatal under G_DEBUG=fatal-criticals. GtkStatusIcon is deprecated, but
+ * it is what XEmbed trays show, and what the library's own fallback uses. */
+typedef struct
+{
+  AppIndicator parent_instance;
+
+  GtkStatusIcon *status_icon;  /* the fallback's icon or NULL; the library holds its reference */
+} CdiTrayItem;
+
+typedef struct
+{
+  AppIndicatorClass parent_class;
+} CdiTrayItemClass;
+
+static GType cdi_tray_item_get_type (void);
+
+G_DEFINE_FINAL_TYPE (CdiTrayItem, cdi_tray_item, APP_INDICATOR_TYPE)
+
+#define CDI_TRAY_ITEM(o) (G_TYPE_CHECK_INSTANCE_CAST ((o), cdi_tray_item_get_type (), CdiTrayItem))
+
+G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+
+/* What the middle click does over StatusNotifierItem (the library's SecondaryActivate):
+ * activate the target if the menu can use it now; FALSE when there is none (no default
+ * disk) or it is insensitive (the default disk is opening or closing) */
+static gboolean
+tray_item_secondary_activate (CdiTrayItem *self)
+{
+  GtkWidget *target = app_indicator_get_secondary_activate_target (APP_INDICATOR (self));
+
+  if (target == NULL || !gtk_widget_get_visible (target) || !gtk_widget_is_sensitive (target))
+    return FALSE;
+  gtk_widget_activate (target);
+  return TRUE;
+}
+
+static void
+tray_item_popup_menu (CdiTrayItem *self)
+{
+  GtkMenu *menu = app_indicator_get_menu (APP_INDICATOR (self));
+
+  /* Called from the icon's button (or key) press: that is the current event, and the menu
+   * opens where it happened */
+  if (menu != NULL)
+    gtk_menu_popup_at_pointer (menu, /* trigger_event= */ NULL);
+}
+
+static void
+status_icon_activate_cb (GtkStatusIcon *icon,
+                         CdiTrayItem   *self)
+{
+  if (!tray_item_secondary_activate (self))
+    tray_item_popup_menu (self);
+}
+
+static void
+status_icon_popup_menu_cb (GtkStatusIcon *icon,
+                           guint          button,
+                           guint          activate_time,
+                           CdiTrayItem   *self)
+{
+  tray_item_popup_menu (self);
+}
+
+static gboolean
+status_icon_button_release_cb (GtkStatusIcon  *icon,
+                               GdkEventButton *event,
+                               CdiTrayItem    *self)
+{
+  if (event->button != GDK_BUTTON_MIDDLE)
+    return GDK_EVENT_PROPAGATE;
+  tray_item_secondary_activate (self);
+  return GDK_EVENT_STOP;
+}
+
+/* The handlers that keep the library's own fallback icon current are not connected to this
+ * one: it follows the indicator's icon and title (also shown as its tooltip) here */
+static void
+tray_item_sync_icon (CdiTrayItem *self)
+{
+  AppIndicator *indicator = APP_INDICATOR (self);
+
+  if (self->status_icon == NULL)
+    return;
+  gtk_status_icon_set_from_icon_name (self->status_icon, app_indicator_get_icon (indicator));
+  gtk_status_icon_set_title (self->status_icon, app_indicator_get_title (indicator));
+  gtk_status_icon_set_tooltip_text (self->status_icon, app_indicator_get_title (indicator));
+}
+
+static GtkStatusIcon *
+cdi_tray_item_fallback (AppIndicator *indicator)
+{
+  CdiTrayItem *self = CDI_TRAY_ITEM (indicator);
+
+  self->status_icon = gtk_status_icon_new ();
+  tray_item_sync_icon (self);
+  g_signal_connect (self->status_icon, "activate", G_CALLBACK (status_icon_activate_cb), self);
+  g_signal_connect (self->status_icon, "popup-menu", G_CALLBACK (status_icon_popup_menu_cb),
+                    self);
+  g_signal_connect (self->status_icon, "button-release-event",
+                    G_CALLBACK (status_icon_button_release_cb), self);
+  return self->status_icon;
+}
+
+/* A StatusNotifier host appeared, or the indicator goes away: the library hands the icon back */
+static void
+cdi_tray_item_unfallback (AppIndicator  *indicator,
+                          GtkStatusIcon *status_icon)
+{
+  CdiTrayItem *self = CDI_TRAY_ITEM (indicator);
+
+  g_signal_handlers_disconnect_by_data (status_icon, self);
+  gtk_status_icon_set_visible (status_icon, FALSE);
+  if (self->status_icon == status_icon)
+    self->status_icon = NULL;
+  g_object_unref (status_icon);
+}
+
+G_GNUC_END_IGNORE_DEPRECATIONS
+
+static void
+cdi_tray_item_class_init (CdiTrayItemClass *klass)
+{
+  APP_INDICATOR_CLASS (klass)->fallback = cdi_tray_item_fallback;
+  APP_INDICATOR_CLASS (klass)->unfallback = cdi_tray_item_unfallback;
+}
+
+static void
+cdi_tray_item_init (CdiTrayItem *self)
+{
+  g_signal_connect (self, APP_INDICATOR_SIGNAL_NEW_ICON, G_CALLBACK (tray_item_sync_icon), NULL);
+  g_signal_connect (self, "notify::title", G_CALLBACK (tray_item_sync_icon), NULL);
+}
+
 /* The label of a disk's open/close entry; the name is the disk's own, so it is not marked */
 char *
 cdi_disk_row_dup_action_label (const CdiDiskRow *row)
@@ -253,8 +395,12 @@ cdi_indicator_new (CdiApplication *app)
   CdiIndicator *self = g_object_new (CDI_TYPE_INDICATOR, NULL);
 
   self->app = app;
-  self->indicator = app_indicator_new (APPLICATION_ID, APPLICATION_ID "-symbolic",
-                                       APP_INDICATOR_CATEGORY_APPLICATION_STATUS);
+  /* app_indicator_new() with the subclass; the category is the enum's nick */
+  self->indicator = g_object_new (cdi_tray_item_get_type (),
+                                  "id", APPLICATION_ID,
+                                  "category", "ApplicationStatus",
+                                  "icon-name", APPLICATION_ID "-symbolic",
+                                  NULL);
   app_indicator_set_status (self->indicator, APP_INDICATOR_STATUS_ACTIVE);
   g_signal_connect (self->indicator, "connection-changed", G_CALLBACK (connection_changed_cb),
                     self);

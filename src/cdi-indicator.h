@@ -6,7 +6,9 @@
  * per disk "Open NAME" or "Close NAME" (or "Opening NAME…" while the helper runs), for an
  * open disk "Show Files" and its space, and "Properties of NAME…"; then "Close All", "New
  * Encrypted Disk…", "Add Existing Image…", "Preferences" and "Quit". A middle click opens or
- * closes the default disk.
+ * closes the default disk. In an XEmbed tray (the indicator's GtkStatusIcon fallback, when no
+ * StatusNotifier host runs) a left click does so too, or shows the menu when there is no
+ * default disk; the right click shows the menu.
  */
 #pragma once
 
