@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 int
 cdi_caller_parse_uid (const char *text,
@@ -47,10 +48,25 @@ cdi_caller_from_env (const char *pkexec_uid,
                      const char *sudo_uid,
                      uid_t      *ret_uid)
 {
+  /* pkexec clears the environment, so under pkexec SUDO_UID cannot be forged; sudo (with its
+   * default env_reset) drops PKEXEC_UID. Both set means one of them was passed through from
+   * the caller (env_keep, sudo -E, pkexec sudo ...), and we cannot tell which: refuse. */
+  if (pkexec_uid != NULL && sudo_uid != NULL)
+    return -EPERM;
   if (pkexec_uid != NULL)
     return cdi_caller_parse_uid (pkexec_uid, ret_uid);
   if (sudo_uid != NULL)
     return cdi_caller_parse_uid (sudo_uid, ret_uid);
   *ret_uid = 0;
+  return 0;
+}
+
+int
+cdi_caller_reset_env (void)
+{
+  if (clearenv () != 0)
+    return -ENOMEM;
+  if (setenv ("PATH", CDI_CALLER_ENV_PATH, 1) < 0 || setenv ("LC_ALL", "C", 1) < 0)
+    return -errno;
   return 0;
 }

@@ -2,7 +2,8 @@
  * SPDX-License-Identifier: GPL-3.0-or-later
  *
  * Pure functions: main() reads the two variables (and nothing else from the environment) and
- * passes their values, or NULL when unset. Both return 0 or -EBADMSG and never print.
+ * passes their values, or NULL when unset, then throws the rest of the environment away with
+ * cdi_caller_reset_env(). None of them prints.
  */
 #pragma once
 
@@ -14,9 +15,17 @@
 int cdi_caller_parse_uid (const char *text,
                           uid_t      *ret_uid);
 
-/* PKEXEC_UID wins whenever it is set, even with SUDO_UID set too; a bad PKEXEC_UID is refused
- * and never falls back to SUDO_UID. Otherwise SUDO_UID the same way. Neither set: 0, root
- * acting for itself. Set but empty counts as set, and is refused. */
+/* Exactly one of PKEXEC_UID and SUDO_UID, parsed with cdi_caller_parse_uid() (-EBADMSG).
+ * Both set: -EPERM, whatever their values, since one of them came from the caller and we
+ * cannot tell which. Neither set: 0, root acting for itself. Set but empty counts as set. */
 int cdi_caller_from_env (const char *pkexec_uid,
                          const char *sudo_uid,
                          uid_t      *ret_uid);
+
+/* The fixed PATH the helper runs with (its tools have absolute paths; see run.c) */
+#define CDI_CALLER_ENV_PATH "/usr/sbin:/usr/bin:/sbin:/bin"
+
+/* Empties the environment and sets only PATH=CDI_CALLER_ENV_PATH and LC_ALL=C: the libraries
+ * the helper links (libcryptsetup, libdevmapper, libcrypto, libc's NSS) read variables such as
+ * OPENSSL_CONF or DM_*, and none of them may come from the caller. 0 or -errno. */
+int cdi_caller_reset_env (void);

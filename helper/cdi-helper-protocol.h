@@ -77,6 +77,10 @@ enum
   CDI_HELPER_EXIT_NEEDS_REPAIR = 8,     /* fsck needs manual repair; open --read-only works */
 };
 
+/* How long a helper waits for another one (any user's) to finish before it gives up with
+ * CDI_HELPER_EXIT_BUSY, "another disk operation is in progress; try again" on stderr */
+#define CDI_HELPER_LOCK_WAIT_S 30
+
 #define CDI_HELPER_PASSPHRASE_MIN 1
 #define CDI_HELPER_PASSPHRASE_MAX 1024
 

@@ -4,8 +4,9 @@
  * Threat model: the caller is an unprivileged local user who controls every byte of their
  * image file, the directories around it, the mount point, the passphrase and the timing of
  * each call, and who wants root. The helper therefore:
- *   - acts only for the uid in PKEXEC_UID (or SUDO_UID), parsed strictly; reads no other
- *     environment; real and effective uid must be 0; umask 077; memory locked;
+ *   - acts only for the uid in PKEXEC_UID or SUDO_UID (exactly one of them), parsed strictly;
+ *     then clears the environment (fixed PATH, LC_ALL=C) before any library can read it;
+ *     real and effective uid must be 0; umask 077; memory locked;
  *   - takes a fixed set of verbs with exact argument counts, paths absolute and plain;
  *   - opens every path without following symlinks in any component and checks the opened
  *     object (type, owner = caller, not writable by others), then uses only the fd;
@@ -17,7 +18,11 @@
  *   - runs external tools from absolute paths fixed at build time, fixed argv, no shell;
  *   - reads the passphrase only from stdin, bounded, and wipes it;
  *   - undoes every step in reverse order on failure and keeps its state in a root-only
- *     directory under /run, under a lock;
+ *     directory under /run, under a lock it waits for only a bounded time;
+ *   - lets no process of the caller's block others forever: their qemu-nbd can be stopped,
+ *     so nbd requests time out (then fail) and no other user's helper waits unboundedly;
+ *   - gives qemu-nbd (the caller's process) no file of root's to write to: its output goes to
+ *     a pipe read only while it starts;
  *   - never acts on another user's disk.
  * What remains: the kernel parses an ext4 file system and a LUKS header the user wrote.
  */
@@ -72,7 +77,7 @@ describe (int r)
     {
     case EKEYREJECTED: return "no key slot opens with this passphrase";
     case ELOOP: return "a symbolic link in the path";
-    case EACCES: return "not owned by the caller, or writable by others";
+    case EACCES: return "the caller cannot reach it, does not own it, or others may write to it";
     case EMLINK: return "the file has more than one hard link";
     case ENOTEMPTY: return "the directory is not empty";
     case EMEDIUMTYPE: return "not the expected format";
@@ -114,8 +119,20 @@ main (int   argc,
       fprintf (stderr, "'%s' refused: must be run as root through pkexec\n", verb);
       return CDI_HELPER_EXIT_NOT_AUTHORISED;
     }
-  /* The only environment we read: who asked. */
+  /* The only environment we read: who asked. Everything else goes, before any library
+   * (libcryptsetup, libdevmapper, libcrypto) gets a chance to read it. */
   r = cdi_caller_from_env (getenv ("PKEXEC_UID"), getenv ("SUDO_UID"), &ctx.uid);
+  if (cdi_caller_reset_env () < 0)
+    {
+      fprintf (stderr, "'%s' failed: clearing the environment\n", verb);
+      return CDI_HELPER_EXIT_FAILED;
+    }
+  if (r == -EPERM)
+    {
+      fprintf (stderr, "'%s' refused: both PKEXEC_UID and SUDO_UID are set, so the caller is "
+               "unknown; run through pkexec or sudo, not both\n", verb);
+      return CDI_HELPER_EXIT_NOT_AUTHORISED;
+    }
   if (r < 0)
     {
       fprintf (stderr, "'%s' refused: invalid PKEXEC_UID or SUDO_UID\n", verb);
@@ -152,7 +169,12 @@ main (int   argc,
   ctx.what = "opening the state directory " CDI_RUN_DIR;
   r = cdi_state_open_dir (&ctx.run_fd);
   if (r == 0)
-    r = cdi_state_lock (ctx.run_fd, &lock_fd);
+    {
+      ctx.what = "taking the lock in " CDI_RUN_DIR;
+      r = cdi_state_lock (ctx.run_fd, CDI_HELPER_LOCK_WAIT_S * 1000, &lock_fd);
+      if (r == -EBUSY)
+        ctx.what = "another disk operation is in progress; try again";
+    }
   if (r == 0)
     switch (req.verb)
       {

@@ -49,13 +49,17 @@ cdi_disk_is_stale (const CdiDiskState *s)
   char path[PATH_MAX];
   bool connected = false, stale;
   struct stat st;
+  dev_t dev;
   int fd;
 
   if (!cdi_state_server_alive (s))
     return true;
   if (cdi_nbd_is_connected (s->nbd, &connected) == 0 && !connected)
     return true;
-  if (cdi_fs_find_mount (s->mnt_id, path, sizeof path) < 0)
+  /* Unmounted behind our back (logind clearing /run/user/UID at logout, say): its mount id
+   * may already name someone else's mount, which the device tells apart */
+  if (cdi_luks_mapping_dev (s->mapper, &dev) < 0 ||
+      cdi_fs_find_mount (s->mnt_id, dev, path, sizeof path) < 0)
     return true;
   /* The image file was deleted or replaced: what qemu-nbd serves is no longer the user's file */
   fd = -1;
@@ -68,7 +72,9 @@ cdi_disk_is_stale (const CdiDiskState *s)
 }
 
 /* A path names a disk by its image (same file) or its mount point (same mount), or, when it
- * no longer resolves, by the text recorded at open. */
+ * no longer resolves, by the text recorded at open. The path is resolved as the caller
+ * (@uid): a name the caller cannot reach, such as one inside another user's mounted disk,
+ * reads as unresolved, exactly like a name that does not exist. */
 CdiMatch
 cdi_disk_find (const CdiDiskState *list,
                size_t              n,
@@ -81,7 +87,7 @@ cdi_disk_find (const CdiDiskState *list,
   bool have_st = false, have_mnt = false;
   int fd;
 
-  if (cdi_path_open_nofollow (path, O_PATH, &fd) == 0)
+  if (cdi_path_open_as_caller (path, O_PATH, uid, &fd) == 0)
     {
       if (fstat (fd, &st) == 0)
         {
@@ -153,6 +159,11 @@ cdi_disk_terminate_server (pid_t              pid,
   stop_server_after (pid, start, 0);
 }
 
+/* Our mount of the disk, if it still exists: its id and the mapping's device both match.
+ * 0 (nothing to do) when the mapping is gone or the mount with the recorded id is gone or is
+ * now someone else's: a mount id is reused by the next mount anywhere, so after the disk was
+ * unmounted behind our back the id may name another user's file system, which we must not
+ * trim, list the holders of or unmount. */
 static int
 unmount_disk (CdiContext         *ctx,
               const CdiDiskState *s,
@@ -160,14 +171,23 @@ unmount_disk (CdiContext         *ctx,
 {
   char path[PATH_MAX];
   struct stat st;
+  dev_t dev;
   int fd, r, count;
 
-  r = cdi_fs_find_mount (s->mnt_id, path, sizeof path);
-  if (r == -ENOENT)
-    return 0; /* not mounted any more */
+  ctx->what = "finding the mount";
+  r = cdi_luks_mapping_dev (s->mapper, &dev);
+  if (r == -ENODEV)
+    return 0; /* no mapping: nothing can be mounted from it */
   if (r < 0)
     return r;
-  r = cdi_fs_open_mount (path, s->mnt_id, &fd);
+  r = cdi_fs_find_mount (s->mnt_id, dev, path, sizeof path);
+  if (r == 0)
+    r = cdi_fs_open_mount (path, s->mnt_id, dev, &fd);
+  if (r == -ESTALE)
+    fprintf (stderr, "the disk was unmounted elsewhere and mount %llu is no longer its own; "
+             "leaving that mount alone\n", (unsigned long long) s->mnt_id);
+  if (r == -ENOENT || r == -ESTALE)
+    return 0; /* not mounted any more */
   if (r < 0)
     return r;
   if (fstat (fd, &st) < 0)
@@ -193,7 +213,7 @@ unmount_disk (CdiContext         *ctx,
   close (fd);
 
   ctx->what = "unmounting the file system";
-  r = cdi_fs_unmount (path, s->mnt_id);
+  r = cdi_fs_unmount (path, s->mnt_id, dev);
   if (r == -EBUSY)
     {
       if (cdi_holders_list (st.st_dev, stdout, &count) == 0 && count == 0)
@@ -202,12 +222,34 @@ unmount_disk (CdiContext         *ctx,
   return r;
 }
 
+static void
+backend_id (uid_t    uid,
+            uint64_t dev,
+            uint64_t ino,
+            char    *buf,
+            size_t   size)
+{
+  snprintf (buf, size, "cdi:%lu:%llu:%llu", (unsigned long) uid, (unsigned long long) dev,
+            (unsigned long long) ino);
+}
+
+/* The device still carries the backend id this disk's record gives (its owner and image) */
+static bool
+nbd_is_ours (const CdiDiskState *s)
+{
+  char want[96], have[128];
+
+  backend_id (s->uid, s->image_dev, s->image_ino, want, sizeof want);
+  return cdi_nbd_backend (s->nbd, have, sizeof have) == 0 && strcmp (have, want) == 0;
+}
+
 int
 cdi_disk_teardown (CdiContext         *ctx,
                    const CdiDiskState *s,
                    bool                trim,
                    bool                force)
 {
+  bool connected = false;
   int r;
 
   r = unmount_disk (ctx, s, trim);
@@ -221,14 +263,21 @@ cdi_disk_teardown (CdiContext         *ctx,
   if (r < 0)
     fprintf (stderr, "locking %s failed (%s), ignoring\n", s->mapper, strerror (-r));
 
+  /* Only while the device still carries this disk's backend id: once disconnected (its
+   * server gone, or detached by someone else) the index may be anyone's now */
   ctx->what = "detaching the nbd device";
-  r = cdi_nbd_detach (s->nbd);
-  if (r < 0 && r != -EINVAL && r != -ENOENT && r != -ENODEV)
+  if (nbd_is_ours (s))
     {
-      if (!force)
-        return r;
-      fprintf (stderr, "detaching nbd%d failed (%s), ignoring\n", s->nbd, strerror (-r));
+      r = cdi_nbd_detach (s->nbd);
+      if (r < 0 && r != -EINVAL && r != -ENOENT && r != -ENODEV)
+        {
+          if (!force)
+            return r;
+          fprintf (stderr, "detaching nbd%d failed (%s), ignoring\n", s->nbd, strerror (-r));
+        }
     }
+  else if (cdi_nbd_is_connected (s->nbd, &connected) == 0 && connected)
+    fprintf (stderr, "nbd%d is no longer this disk's device; leaving it attached\n", s->nbd);
   cdi_disk_stop_server (s->server_pid, s->server_start);
 
   ctx->what = "forgetting the disk";
@@ -267,9 +316,11 @@ cdi_setup_undo (CdiSetup *s,
                 bool      our_child)
 {
   char path[PATH_MAX];
+  dev_t dev;
 
-  if (s->undo_mount && cdi_fs_find_mount (s->mnt_id, path, sizeof path) == 0 &&
-      cdi_fs_unmount (path, s->mnt_id) < 0)
+  if (s->undo_mount && cdi_luks_mapping_dev (s->mapper, &dev) == 0 &&
+      cdi_fs_find_mount (s->mnt_id, dev, path, sizeof path) == 0 &&
+      cdi_fs_unmount (path, s->mnt_id, dev) < 0)
     fprintf (stderr, "undo: unmounting %s failed, ignoring\n", path);
   if (s->undo_dm && cdi_luks_deactivate (s->mapper) < 0)
     fprintf (stderr, "undo: locking %s failed, ignoring\n", s->mapper);
@@ -317,8 +368,9 @@ cdi_disk_open_image (CdiContext *ctx,
 {
   int fd, r;
 
+  /* As the caller: a name they cannot reach is refused the same whether it exists or not */
   ctx->what = "opening the image";
-  r = cdi_path_open_nofollow (path, read_only ? O_RDONLY : O_RDWR, &fd);
+  r = cdi_path_open_as_caller (path, read_only ? O_RDONLY : O_RDWR, ctx->uid, &fd);
   if (r < 0)
     return r;
   ctx->what = "checking the image";
@@ -370,8 +422,7 @@ cdi_disk_backend_id (int    image_fd,
   struct stat st = { 0 };
 
   fstat (image_fd, &st);
-  snprintf (buf, size, "cdi:%lu:%llu:%llu", (unsigned long) uid,
-            (unsigned long long) st.st_dev, (unsigned long long) st.st_ino);
+  backend_id (uid, (uint64_t) st.st_dev, (uint64_t) st.st_ino, buf, size);
 }
 
 int
@@ -425,10 +476,13 @@ cdi_disk_grow_fs (CdiContext *ctx,
   *ret_grew = false;
   if (dev_bytes / block_size > fs_bytes / block_size)
     {
+      dev_t dev;
       ctx->what = "growing the file system (online)";
-      r = cdi_fs_find_mount (mnt_id, mount_path, sizeof mount_path);
+      r = cdi_luks_mapping_dev (mapper, &dev);
       if (r == 0)
-        r = cdi_fs_open_mount (mount_path, mnt_id, &mount_fd);
+        r = cdi_fs_find_mount (mnt_id, dev, mount_path, sizeof mount_path);
+      if (r == 0)
+        r = cdi_fs_open_mount (mount_path, mnt_id, dev, &mount_fd);
       if (r < 0)
         return r;
       r = cdi_fs_grow (mount_fd, dev_bytes, block_size);

@@ -3,7 +3,8 @@
  *
  * Mounting uses the kernel's fd-based mount API: the mount lands on the directory fd the
  * helper opened and checked, so a path swapped after the check cannot redirect it. Unmounting
- * looks the mount up by its id, never by a name the user can retarget.
+ * looks the mount up by its id, never by a name the user can retarget, and checks that it
+ * still mounts the disk's own device: the kernel reuses the id of a mount that went away.
  */
 #include "config.h"
 
@@ -16,6 +17,7 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "fs.h"
@@ -226,9 +228,11 @@ unescape_octal (char *s)
 }
 
 /* Where the mount with this id is now, in the kernel's words (the user may have renamed a
- * parent directory since we mounted it). */
+ * parent directory since we mounted it). Mount ids are reused as soon as a mount goes: a
+ * mount with this id on another device is not ours (-ESTALE). */
 int
 cdi_fs_find_mount (uint64_t mnt_id,
+                   dev_t    dev,
                    char    *ret_path,
                    size_t   path_size)
 {
@@ -243,10 +247,16 @@ cdi_fs_find_mount (uint64_t mnt_id,
   while (getline (&line, &cap, f) > 0)
     {
       unsigned long long id;
+      unsigned int major, minor;
       char *mnt_point, *save = NULL;
 
-      if (sscanf (line, "%llu ", &id) != 1 || id != mnt_id)
+      if (sscanf (line, "%llu %*u %u:%u ", &id, &major, &minor) != 3 || id != mnt_id)
         continue;
+      if (makedev (major, minor) != dev)
+        {
+          r = -ESTALE;
+          break;
+        }
       strtok_r (line, " ", &save);                      /* mount id */
       for (int i = 0; i < 3 && strtok_r (NULL, " ", &save); i++) /* parent, dev, root */
         ;
@@ -274,8 +284,10 @@ cdi_fs_find_mount (uint64_t mnt_id,
 int
 cdi_fs_open_mount (const char *path,
                    uint64_t    mnt_id,
+                   dev_t       dev,
                    int        *ret_fd)
 {
+  struct stat st;
   uint64_t id;
   int fd, r;
 
@@ -283,7 +295,9 @@ cdi_fs_open_mount (const char *path,
   if (r < 0)
     return r;
   r = cdi_fs_mnt_id (fd, &id);
-  if (r == 0 && id != mnt_id)
+  if (r == 0 && fstat (fd, &st) < 0)
+    r = -errno;
+  if (r == 0 && (id != mnt_id || st.st_dev != dev))
     r = -ESTALE;
   if (r < 0)
     {
@@ -295,10 +309,12 @@ cdi_fs_open_mount (const char *path,
 }
 
 /* Unmount by name relative to the parent directory we opened without following symlinks,
- * after checking that this name is our mount; never lazy. */
+ * after checking that this name is our mount (its id, and the device it mounts: ids are
+ * reused); never lazy. */
 int
 cdi_fs_unmount (const char *path,
-                uint64_t    mnt_id)
+                uint64_t    mnt_id,
+                dev_t       dev)
 {
   char parent[PATH_MAX];
   const char *name;
@@ -329,7 +345,8 @@ cdi_fs_unmount (const char *path,
     return -errno;
   if (statx (parent_fd, name, AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &stx) < 0)
     r = -errno;
-  else if ((stx.stx_mask & STATX_MNT_ID) == 0 || stx.stx_mnt_id != mnt_id)
+  else if ((stx.stx_mask & STATX_MNT_ID) == 0 || stx.stx_mnt_id != mnt_id ||
+           makedev (stx.stx_dev_major, stx.stx_dev_minor) != dev)
     r = -ESTALE;
   else if (fchdir (parent_fd) < 0)
     r = -errno;

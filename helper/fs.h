@@ -27,14 +27,20 @@ int cdi_fs_mount (const char *device,
                   uint64_t   *ret_mnt_id);
 int cdi_fs_mnt_id (int       fd,
                    uint64_t *ret_mnt_id);
+/* Mount ids are reused once a mount is gone, so each of these also checks the device the
+ * mount is of (@dev, the disk's dm-crypt mapping): the id on another device is -ESTALE, never
+ * our mount. -ENOENT: no mount with this id. */
 int cdi_fs_find_mount (uint64_t mnt_id,
+                       dev_t    dev,
                        char    *ret_path,
                        size_t   path_size);
 int cdi_fs_open_mount (const char *path,
                        uint64_t    mnt_id,
+                       dev_t       dev,
                        int        *ret_fd);
 int cdi_fs_unmount (const char *path,
-                    uint64_t    mnt_id);
+                    uint64_t    mnt_id,
+                    dev_t       dev);
 int cdi_fs_trim (int       mount_fd,
                  uint64_t *ret_bytes);
 int cdi_fs_prepare_root (const char *device,

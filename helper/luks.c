@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "luks.h"
@@ -352,6 +353,32 @@ dm_suspend_ioctl (const char *name,
     r = -errno;
   close (fd);
   return r;
+}
+
+/* The device number of the active mapping @name (DM_DEV_STATUS): what st_dev of a file system
+ * mounted from it reads. -ENODEV when there is no such mapping. */
+int
+cdi_luks_mapping_dev (const char *name,
+                      dev_t      *ret_dev)
+{
+  struct dm_ioctl io = { .version = { 4, 0, 0 }, .data_size = sizeof io };
+  int fd, r = 0;
+
+  if (strlen (name) >= sizeof io.name)
+    return -ENAMETOOLONG;
+  strcpy (io.name, name);
+  fd = open ("/dev/mapper/control", O_RDWR | O_CLOEXEC);
+  if (fd < 0)
+    return -errno;
+  if (ioctl (fd, DM_DEV_STATUS, &io) < 0)
+    r = errno == ENXIO ? -ENODEV : -errno;
+  close (fd);
+  if (r < 0)
+    return r;
+  /* The kernel's huge_encode_dev(): minor bits 0-7 and 20-31, major bits 8-19 */
+  *ret_dev = makedev ((unsigned int) ((io.dev >> 8) & 0xfff),
+                      (unsigned int) ((io.dev & 0xff) | ((io.dev >> 12) & 0xfff00)));
+  return 0;
 }
 
 int

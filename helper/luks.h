@@ -69,6 +69,9 @@ int cdi_luks_backup_header (const char *device,
                             const char *backup_path);
 /* Grows the active mapping @name to fill its device (no-op when it does) */
 int cdi_luks_grow (const char *name);
+/* The device number of the active mapping @name; -ENODEV when it is not active */
+int cdi_luks_mapping_dev (const char *name,
+                          dev_t      *ret_dev);
 /* Suspends (flushing, file system frozen) and resumes the mapping @name, key kept */
 int cdi_luks_suspend_io (const char *name);
 int cdi_luks_resume_io (const char *name);

@@ -44,6 +44,18 @@
 #define NBD_REP_ERR_BIT 0x80000000U
 
 #define HANDSHAKE_TIMEOUT_S 60
+/* The kernel's per-request timeout. Without one (the default, 0) a request qemu-nbd never
+ * answers waits forever, and qemu-nbd is the caller's process: `kill -STOP` on it leaves
+ * every task touching the disk in D state, among them a helper inside e2fsck, mount, syncfs
+ * or FITRIM that holds the helpers' global lock. With a timeout the kernel drops the
+ * connection when one request has waited this long and fails the disk's I/O (EIO), so the
+ * helper returns and the disk goes stale, for `recover` or `close`. Other users are not
+ * waiting on this bound (their helpers give up on the lock after CDI_HELPER_LOCK_WAIT_S); it
+ * only has to be long enough that a slow but live server is never cut off: qemu-nbd runs with
+ * --cache=writeback, and a flush may have to write out gigabytes of page cache to a slow
+ * disk. The grow verb's dead-connection timeout is separate (cdi_nbd_set_dead_timeout). */
+#define NBD_REQUEST_TIMEOUT_S 120
+#define QEMU_NBD_OUTPUT_MAX 2048
 #define MAX_REPLY_LEN 4096
 #define MAX_REPLIES 32
 #define NL_BUF 8192
@@ -468,6 +480,8 @@ netlink_connect (int         sock,
     r = nl_put_u64 (&m, NBD_ATTR_BLOCK_SIZE_BYTES, 512);
   if (r == 0)
     r = nl_put_u64 (&m, NBD_ATTR_SERVER_FLAGS, flags);
+  if (r == 0)
+    r = nl_put_u64 (&m, NBD_ATTR_TIMEOUT, NBD_REQUEST_TIMEOUT_S);
   if (r == 0 && backend_id != NULL)
     r = nl_put (&m, NBD_ATTR_BACKEND_IDENTIFIER, backend_id, strlen (backend_id) + 1);
   if (r == 0)
@@ -660,37 +674,27 @@ stop_server (pid_t pid)
   waitpid (pid, &status, 0);
 }
 
+/* Copies what qemu-nbd said before it exited (a bounded, non-blocking read of the pipe) to
+ * our stderr; an image lock held elsewhere means "busy". */
 static int
-open_log (int    run_dir_fd,
-          char  *ret_name,
-          size_t name_size)
+report_output (int output_fd)
 {
-  for (int attempt = 0; attempt < 16; attempt++)
-    {
-      unsigned int rnd = 0;
-      int fd;
-      if (getentropy (&rnd, sizeof rnd) < 0)
-        rnd = (unsigned int) getpid () ^ (unsigned int) attempt;
-      snprintf (ret_name, name_size, "qemu-nbd-%08x.log", rnd);
-      fd = openat (run_dir_fd, ret_name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-      if (fd >= 0 || errno != EEXIST)
-        return fd >= 0 ? fd : -errno;
-    }
-  return -EEXIST;
-}
-
-/* Copies what qemu-nbd said to our stderr; an image lock held elsewhere means "busy". */
-static int
-report_log (int log_fd)
-{
-  char text[2048];
+  char text[QEMU_NBD_OUTPUT_MAX];
+  size_t len = 0;
   bool busy;
-  ssize_t n;
 
-  n = pread (log_fd, text, sizeof text - 1, 0);
-  if (n <= 0)
+  while (len < sizeof text - 1)
+    {
+      ssize_t n = read (output_fd, text + len, sizeof text - 1 - len);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
+      len += (size_t) n;
+    }
+  if (len == 0)
     return -EIO;
-  text[n] = '\0';
+  text[len] = '\0';
   busy = strstr (text, "lock") != NULL;
   for (char *line = strtok (text, "\n"); line != NULL; line = strtok (NULL, "\n"))
     {
@@ -735,30 +739,36 @@ serve (int       run_dir_fd,
   pid_t pid = -1;
   uint64_t size;
   uint16_t flags;
-  char log_name[64];
-  int listener, sock = -1, log_fd = -1, status, r;
+  int output[2] = { -1, -1 };
+  int listener, sock = -1, status, r;
 
   listener = make_listener (run_dir_fd, &addr, sock_name, sizeof sock_name);
   if (listener < 0)
     return listener;
 
-  /* qemu-nbd outlives us, so its messages cannot go to our stderr (a closed pipe would kill
-   * it); they go to a root-only log, read back if it fails to start, then unlinked. */
-  log_fd = open_log (run_dir_fd, log_name, sizeof log_name);
-  if (log_fd < 0)
+  /* qemu-nbd outlives us and runs as the caller, who can make it write without end, so its
+   * stdout and stderr are neither ours nor a file (a log of root's in /run would fill /run).
+   * They are a pipe: we read it only if qemu-nbd exits while starting, to pass its own words
+   * on, and close our end once it serves. After that its writes fail with EPIPE and are
+   * lost; SIGPIPE is ignored in it (qemu-nbd ignores it too), so they cannot kill it. Both
+   * ends are non-blocking: a full pipe (64 KiB) makes its writes fail rather than stall it. */
+  if (pipe2 (output, O_CLOEXEC | O_NONBLOCK) < 0)
     {
-      r = log_fd;
+      r = -errno;
       goto fail;
     }
   {
     CdiRunFd fds[] = { { listener, 3 }, { image_fd, 4 } };
     CdiRunOptions o = {
       .as_caller = true, .uid = uid, .gid = gid, .detach = true,
-      .stdout_fd = log_fd, .stderr_fd = log_fd,
+      .stdout_fd = output[1], .stderr_fd = output[1], .ignore_sigpipe = true,
       .fds = fds, .n_fds = 2, .extra_env = env, .env_listen_pid = true,
     };
     r = cdi_run_spawn (QEMU_NBD_PATH, read_only ? argv_ro : argv_rw, &o, &pid);
   }
+  /* Only qemu-nbd may hold the write end, so the pipe ends when it does */
+  close (output[1]);
+  output[1] = -1;
   if (r < 0)
     goto fail;
 
@@ -787,14 +797,13 @@ serve (int       run_dir_fd,
             usleep (50 * 1000);
         }
       if (pid < 0)
-        r = report_log (log_fd);
+        r = report_output (output[0]);
       goto fail;
     }
   setsockopt (sock, SOL_SOCKET, SO_RCVTIMEO, &no_tv, sizeof no_tv);
   if (read_only)
     flags |= NBD_FLAG_READ_ONLY;
-  unlinkat (run_dir_fd, log_name, 0);
-  close (log_fd);
+  close (output[0]);
 
   *ret_sock = sock;
   *ret_pid = pid;
@@ -803,11 +812,10 @@ serve (int       run_dir_fd,
   return 0;
 
 fail:
-  if (log_fd >= 0)
-    {
-      unlinkat (run_dir_fd, log_name, 0);
-      close (log_fd);
-    }
+  if (output[0] >= 0)
+    close (output[0]);
+  if (output[1] >= 0)
+    close (output[1]);
   if (listener >= 0)
     {
       unlinkat (run_dir_fd, sock_name, 0);

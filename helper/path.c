@@ -12,10 +12,15 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
 #include <linux/openat2.h>
+#include <pwd.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/fsuid.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -245,6 +250,134 @@ cdi_path_open_nofollow (const char *path,
 out:
   if (dirfd >= 0)
     close (dirfd);
+  if (r < 0)
+    {
+      if (fd >= 0)
+        close (fd);
+      return r;
+    }
+  *ret_fd = fd;
+  return 0;
+}
+
+/* The file system identity is per thread (setfsuid and setfsgid are raw system calls; only
+ * setgroups is applied to every thread by glibc), so switching it is sound only while we are
+ * the one thread: -EDEADLK otherwise. */
+static int
+check_single_threaded (void)
+{
+  char line[128];
+  FILE *f;
+  long threads = -1;
+
+  f = fopen ("/proc/self/status", "re");
+  if (f == NULL)
+    return -errno;
+  while (fgets (line, sizeof line, f) != NULL)
+    if (sscanf (line, "Threads: %ld", &threads) == 1)
+      break;
+  fclose (f);
+  if (threads < 0)
+    return -EPROTO;
+  return threads == 1 ? 0 : -EDEADLK;
+}
+
+/* The caller's primary group and supplementary groups, from the user database */
+static int
+caller_groups (uid_t   caller,
+               gid_t  *ret_gid,
+               gid_t **ret_groups,
+               size_t *ret_n)
+{
+  struct passwd *pw;
+  gid_t *groups = NULL;
+  int n = 32;
+
+  pw = getpwuid (caller);
+  if (pw == NULL)
+    return -ESRCH;
+  for (;;)
+    {
+      gid_t *g = realloc (groups, (size_t) n * sizeof *groups);
+      int want = n;
+
+      if (g == NULL)
+        {
+          free (groups);
+          return -ENOMEM;
+        }
+      groups = g;
+      if (getgrouplist (pw->pw_name, pw->pw_gid, groups, &want) >= 0)
+        {
+          n = want;
+          break;
+        }
+      /* -1: @want now says how many there are (some NSS modules leave it: double) */
+      want = want > n ? want : n * 2;
+      if (want > NGROUPS_MAX)
+        {
+          free (groups);
+          return -E2BIG;
+        }
+      n = want;
+    }
+  *ret_gid = pw->pw_gid;
+  *ret_groups = groups;
+  *ret_n = (size_t) n;
+  return 0;
+}
+
+/* Sets the supplementary groups, fsgid and fsuid, and checks that they took: setfsuid and
+ * setfsgid report no error, but an invalid id (-1) makes them return the current one. */
+static int
+set_fs_identity (uid_t        uid,
+                 gid_t        gid,
+                 const gid_t *groups,
+                 size_t       n)
+{
+  if (setgroups (n, groups) < 0)
+    return -errno;
+  setfsgid (gid);
+  setfsuid (uid);
+  if ((gid_t) setfsgid ((gid_t) -1) != gid || (uid_t) setfsuid ((uid_t) -1) != uid)
+    return -EPERM;
+  return 0;
+}
+
+int
+cdi_path_open_as_caller (const char *path,
+                         int         extra_flags,
+                         uid_t       caller,
+                         int        *ret_fd)
+{
+  gid_t *groups = NULL;
+  size_t n = 0;
+  gid_t gid = (gid_t) -1;
+  int fd = -1, r;
+
+  if (caller == 0)
+    return cdi_path_open_nofollow (path, extra_flags, ret_fd);
+  /* Only root can switch, and switch back to 0/0 below */
+  if (geteuid () != 0)
+    return -EPERM;
+
+  r = check_single_threaded ();
+  if (r == 0)
+    r = caller_groups (caller, &gid, &groups, &n);
+  if (r < 0)
+    goto out;
+
+  r = set_fs_identity (caller, gid, groups, n);
+  if (r == 0)
+    r = cdi_path_open_nofollow (path, extra_flags, &fd);
+  /* Root again, whatever happened: on success and on a half-done switch alike. Root may
+   * always go back to 0/0 and no groups; if the kernel still says no, nothing we do next
+   * could be trusted to run with the identity we think we have. */
+  if (set_fs_identity (0, 0, NULL, 0) < 0)
+    abort ();
+
+out:
+  free (groups);
   if (r < 0)
     {
       if (fd >= 0)

@@ -15,6 +15,8 @@
  *   -EMLINK     the image has more than one hard link                        -> 4
  *   -ENOTEMPTY  the mount point is not empty                                 -> 4
  *   -EBUSY      the mount point is already a mount point                     -> 6 (busy)
+ *   -EACCES     also: the caller may not reach the name (cdi_path_open_as_caller), whether
+ *               or not it exists                                             -> 4
  * Other errnos from the kernel (-ENOMEM, -EIO, -ENAMETOOLONG, ...) are passed through.
  */
 #pragma once
@@ -39,6 +41,20 @@ int cdi_path_check_syntax (const char *path);
 int cdi_path_open_nofollow (const char *path,
                             int         extra_flags,
                             int        *ret_fd);
+
+/* cdi_path_open_nofollow() with the caller's file system identity: supplementary groups
+ * (getgrouplist of the caller's account), fsgid (the account's primary group) and fsuid
+ * @caller, set just around the open and checked, then root again (0/0, no supplementary
+ * groups) on every path before returning. The kernel then resolves the name with the
+ * caller's permissions, so a name the caller could not reach reads -EACCES whether or not it
+ * exists: root answers nothing the caller could not find out alone. @caller 0 (root asked
+ * itself): exactly cdi_path_open_nofollow(). -ESRCH: no account for @caller; -EDEADLK: more
+ * than one thread (the identity is per thread); -EPERM: not root, or the switch did not
+ * take. The owner and mode checks below still run on the fd. */
+int cdi_path_open_as_caller (const char *path,
+                             int         extra_flags,
+                             uid_t       caller,
+                             int        *ret_fd);
 
 /* Image: a regular file (-EINVAL), owned by @caller (-EACCES), not group- or other-writable
  * (-EACCES), exactly one hard link (-EMLINK). A second link could be a name in a directory

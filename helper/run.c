@@ -97,6 +97,8 @@ exec_child (const char          *path,
   for (int sig = 1; sig < _NSIG; sig++)
     if (sig != SIGKILL && sig != SIGSTOP)
       signal (sig, SIG_DFL);
+  if (o->ignore_sigpipe)
+    signal (SIGPIPE, SIG_IGN);
 
   if (o->detach)
     setsid ();

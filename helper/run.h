@@ -20,6 +20,8 @@ typedef struct
   bool detach;             /* new session, survives the helper (servers) */
   int stdout_fd;           /* child's stdout; -1: the helper's stderr */
   int stderr_fd;           /* child's stderr; -1: the helper's stderr */
+  bool ignore_sigpipe;     /* SIGPIPE set to SIG_IGN (kept across exec): writes to a pipe
+                            * nobody reads fail with EPIPE instead of killing the child */
   const CdiRunFd *fds;     /* extra fds to pass, at most 4 */
   int n_fds;
   char *const *extra_env;  /* NULL-terminated "NAME=VALUE" additions, or NULL */

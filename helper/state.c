@@ -3,7 +3,7 @@
  *
  * One file per open disk, named by its mapper name, written to a temporary name and renamed
  * so a crash never leaves half a record. A lock file serialises helpers: two of them never
- * pick devices or touch the same image at once.
+ * pick devices or touch the same image at once; waiting for it is bounded (cdi_state_lock).
  */
 #include "config.h"
 
@@ -16,12 +16,14 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "state.h"
 
 #define DISKS_DIR "disks"
 #define MAX_DISKS 256
+#define LOCK_POLL_MS 100
 
 static int
 open_private_dir (int         at_fd,
@@ -69,22 +71,46 @@ cdi_state_open_dir (int *ret_dir_fd)
   return 0;
 }
 
+/* Each verb runs under one exclusive lock, so that two helpers never pick devices or touch
+ * the same image at once. A verb can hold it for long: the caller's own qemu-nbd serves the
+ * I/O of e2fsck, mount, syncfs and FITRIM, and the caller can stop it (kill -STOP), leaving
+ * the verb in D state until the nbd request times out. Waiting for the lock is therefore
+ * bounded, so one user cannot make every other user's helper hang: after @timeout_ms we give
+ * up with -EBUSY. Polled with LOCK_NB: no signal handler, no timer shared with the verbs. */
 int
 cdi_state_lock (int  dir_fd,
+                int  timeout_ms,
                 int *ret_lock_fd)
 {
+  struct timespec start, now;
   int fd;
 
   fd = openat (dir_fd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0)
     return -errno;
-  while (flock (fd, LOCK_EX) < 0)
-    if (errno != EINTR)
-      {
-        int r = -errno;
-        close (fd);
-        return r;
-      }
+  clock_gettime (CLOCK_MONOTONIC, &start);
+  while (flock (fd, LOCK_EX | LOCK_NB) < 0)
+    {
+      int r = -errno;
+      long long waited_ms;
+
+      if (r == -EINTR)
+        continue;
+      if (r != -EWOULDBLOCK)
+        {
+          close (fd);
+          return r;
+        }
+      clock_gettime (CLOCK_MONOTONIC, &now);
+      waited_ms = (long long) (now.tv_sec - start.tv_sec) * 1000 +
+                  (now.tv_nsec - start.tv_nsec) / 1000000;
+      if (waited_ms >= timeout_ms)
+        {
+          close (fd);
+          return -EBUSY;
+        }
+      nanosleep (&(struct timespec) { .tv_nsec = LOCK_POLL_MS * 1000000L }, NULL);
+    }
   *ret_lock_fd = fd;
   return 0;
 }

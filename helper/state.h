@@ -29,7 +29,9 @@ typedef struct
 } CdiDiskState;
 
 int cdi_state_open_dir (int *ret_dir_fd);
+/* The helpers' exclusive lock; -EBUSY when another helper held it for @timeout_ms */
 int cdi_state_lock (int  dir_fd,
+                    int  timeout_ms,
                     int *ret_lock_fd);
 int cdi_state_save (int                 dir_fd,
                     const CdiDiskState *state);

@@ -152,7 +152,7 @@ cdi_verb_open (CdiContext       *ctx,
     return r;
 
   ctx->what = "opening the mount point";
-  r = cdi_path_open_nofollow (req->args[1], O_RDONLY | O_DIRECTORY, &s.mount_fd);
+  r = cdi_path_open_as_caller (req->args[1], O_RDONLY | O_DIRECTORY, ctx->uid, &s.mount_fd);
   if (r < 0)
     goto fail;
 

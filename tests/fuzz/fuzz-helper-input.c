@@ -198,7 +198,9 @@ fuzz_caller (const uint8_t *data,
       if (sudo != NULL && strcmp (sudo, "!") == 0)
         sudo = NULL;
       r = cdi_caller_from_env (pkexec, sudo, &uid2);
-      if (pkexec != NULL)
+      if (pkexec != NULL && sudo != NULL)
+        CHECK (r == -EPERM);
+      else if (pkexec != NULL)
         CHECK (r == cdi_caller_parse_uid (pkexec, &uid));
       else if (sudo != NULL)
         CHECK (r == cdi_caller_parse_uid (sudo, &uid));

@@ -8,11 +8,15 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <limits.h>
+#include <pthread.h>
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sched.h>
 #include <sys/mount.h>
+#include <sys/fsuid.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -488,6 +492,192 @@ test_checks_bad_fd (void)
   g_assert_cmpint (cdi_path_check_mountpoint (-1, 0), ==, -EBADF);
 }
 
+/* ---- opening as the caller ---- */
+
+/* The process's file system identity is the one it started with (root: 0/0, no groups) */
+static void
+assert_identity_restored (uid_t uid,
+                          gid_t gid)
+{
+  g_assert_cmpint ((uid_t) setfsuid ((uid_t) -1), ==, uid);
+  g_assert_cmpint ((gid_t) setfsgid ((gid_t) -1), ==, gid);
+  if (uid == 0)
+    g_assert_cmpint (getgroups (0, NULL), ==, 0);
+}
+
+static void
+test_as_caller_root_caller (void)
+{
+  g_autofree char *path = g_build_filename (base, "img.qcow2", NULL);
+  int fd = -1;
+
+  /* Caller 0: root asked for itself, nothing is switched */
+  g_assert_cmpint (cdi_path_open_as_caller (path, O_RDONLY, 0, &fd), ==, 0);
+  g_assert_cmpint (cdi_path_check_image (fd, getuid ()), ==, 0);
+  close (fd);
+  fd = -42;
+  g_assert_cmpint (cdi_path_open_as_caller (path, O_RDONLY, 0, &fd), ==, 0);
+  close (fd);
+}
+
+static void
+test_as_caller_no_account (void)
+{
+  g_autofree char *path = g_build_filename (base, "img.qcow2", NULL);
+  uid_t uid = 3999999000;
+  int fd = -42;
+
+  while (getpwuid (uid) != NULL)
+    uid++;
+  /* Unprivileged, the switch is refused before the lookup */
+  g_assert_cmpint (cdi_path_open_as_caller (path, O_RDONLY, uid, &fd), ==,
+                   geteuid () == 0 ? -ESRCH : -EPERM);
+  g_assert_cmpint (fd, ==, -42);
+  assert_identity_restored (getuid (), getgid ());
+}
+
+static void *
+block_on_pipe (void *data)
+{
+  char c;
+
+  (void) !read (GPOINTER_TO_INT (data), &c, 1);
+  return NULL;
+}
+
+static void
+test_as_caller_threads (void)
+{
+  g_autofree char *path = g_build_filename (base, "img.qcow2", NULL);
+  pthread_t thread;
+  int p[2], fd = -42;
+
+  if (geteuid () != 0)
+    {
+      g_test_skip ("needs root: unprivileged, the switch is refused first");
+      return;
+    }
+  g_assert_cmpint (pipe (p), ==, 0);
+  g_assert_cmpint (pthread_create (&thread, NULL, block_on_pipe, GINT_TO_POINTER (p[0])), ==, 0);
+  /* The identity is per thread: with a second one the switch is refused */
+  g_assert_cmpint (cdi_path_open_as_caller (path, O_RDONLY, getuid () + 1, &fd), ==, -EDEADLK);
+  g_assert_cmpint (fd, ==, -42);
+  g_assert_cmpint (write (p[1], "x", 1), ==, 1);
+  g_assert_cmpint (pthread_join (thread, NULL), ==, 0);
+  close (p[0]);
+  close (p[1]);
+  assert_identity_restored (getuid (), getgid ());
+}
+
+static void
+test_as_caller_not_root (void)
+{
+  g_autofree char *path = g_build_filename (base, "img.qcow2", NULL);
+  int fd = -42;
+
+  if (getuid () == 0 || getpwuid (getuid ()) == NULL)
+    {
+      g_test_skip ("needs an unprivileged user with an account");
+      return;
+    }
+  /* Not root: refused before anything is switched, and the identity stays */
+  g_assert_cmpint (cdi_path_open_as_caller (path, O_RDONLY, getuid (), &fd), ==, -EPERM);
+  g_assert_cmpint (fd, ==, -42);
+  assert_identity_restored (getuid (), getgid ());
+}
+
+/* Every directory from / down to @dir may be searched by others */
+static gboolean
+searchable_by_others (const char *dir)
+{
+  g_autofree char *p = g_strdup (dir);
+
+  for (;;)
+    {
+      struct stat st;
+      char *slash;
+
+      if (stat (p, &st) < 0 || (st.st_mode & S_IXOTH) == 0)
+        return FALSE;
+      slash = strrchr (p, '/');
+      if (slash == NULL || slash == p)
+        return TRUE;
+      *slash = '\0';
+    }
+}
+
+static void
+expect_as (const char *rel,
+           int         flags,
+           uid_t       uid,
+           int         expected)
+{
+  g_autofree char *path = g_build_filename (base, rel, NULL);
+  int fd = -42;
+  int r;
+
+  r = cdi_path_open_as_caller (path, flags, uid, &fd);
+  g_assert_cmpint (r, ==, expected);
+  if (r == 0)
+    {
+      g_assert_cmpint (fd, >=, 0);
+      close (fd);
+    }
+  else
+    g_assert_cmpint (fd, ==, -42);
+  assert_identity_restored (0, 0);
+}
+
+static void
+test_as_caller_no_oracle (void)
+{
+  struct passwd *pw;
+  uid_t nobody;
+  struct stat base_st;
+
+  if (getuid () != 0)
+    {
+      g_test_skip ("needs root to take another user's file system identity");
+      return;
+    }
+  pw = getpwnam ("nobody");
+  if (pw == NULL || pw->pw_uid == 0)
+    {
+      g_test_skip ("no user 'nobody'");
+      return;
+    }
+  nobody = pw->pw_uid;
+  /* The helper's own identity before the first switch: root, and (as after every switch)
+   * no supplementary groups */
+  g_assert_cmpint (setgroups (0, NULL), ==, 0);
+  g_assert_cmpint (stat (base, &base_st), ==, 0);
+  g_assert_cmpint (chmod (base, 0711), ==, 0);
+  make_dir ("secret", 0700);
+  make_file ("secret/x.qcow2", 0600);
+  make_dir ("pub", 0755);
+  make_file ("pub/f", 0644);
+  make_symlink ("f", "pub/link");
+
+  /* A root-only directory: an existing and a missing name read the same */
+  expect_as ("secret/x.qcow2", O_RDWR, nobody, -EACCES);
+  expect_as ("secret/missing.qcow2", O_RDWR, nobody, -EACCES);
+  expect_as ("secret/x.qcow2", O_PATH, nobody, -EACCES);
+  expect_as ("secret/missing.qcow2", O_PATH, nobody, -EACCES);
+  expect_as ("secret", O_RDONLY | O_DIRECTORY, nobody, -EACCES);
+  /* Root itself still reaches it */
+  expect_as ("secret/x.qcow2", O_RDWR, 0, 0);
+  expect_as ("secret/missing.qcow2", O_RDWR, 0, -ENOENT);
+  if (searchable_by_others (base))
+    {
+      /* What the caller may reach: their permissions, not root's */
+      expect_as ("pub/f", O_RDONLY, nobody, 0);
+      expect_as ("pub/f", O_RDWR, nobody, -EACCES);
+      expect_as ("pub/missing", O_RDONLY, nobody, -ENOENT);
+      expect_as ("pub/link", O_RDONLY, nobody, -ELOOP);
+    }
+  g_assert_cmpint (chmod (base, base_st.st_mode & 07777), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -514,6 +704,11 @@ main (int   argc,
   g_test_add_func ("/cdi/helper/path/magic-links", test_open_magic_links);
   g_test_add_func ("/cdi/helper/path/mountpoint-keeps-offset", test_mountpoint_keeps_offset);
   g_test_add_func ("/cdi/helper/path/checks-bad-fd", test_checks_bad_fd);
+  g_test_add_func ("/cdi/helper/path/as-caller/root-caller", test_as_caller_root_caller);
+  g_test_add_func ("/cdi/helper/path/as-caller/no-account", test_as_caller_no_account);
+  g_test_add_func ("/cdi/helper/path/as-caller/threads", test_as_caller_threads);
+  g_test_add_func ("/cdi/helper/path/as-caller/not-root", test_as_caller_not_root);
+  g_test_add_func ("/cdi/helper/path/as-caller/no-oracle", test_as_caller_no_oracle);
   g_test_add_data_func ("/cdi/helper/path/mountpoint-bind-mount", GINT_TO_POINTER (FALSE),
                         test_mountpoint_bind_mount);
   g_test_add_data_func ("/cdi/helper/path/mountpoint-bind-mount-fallback", GINT_TO_POINTER (TRUE),

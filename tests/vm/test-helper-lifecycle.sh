@@ -115,6 +115,58 @@ helper_nopass close "$mnt"
 check "final close" test "$rc" = 0
 check "nothing left at the end" nothing_left
 
+# Unmounted behind the helper's back (as logind does with /run/user/UID at logout), and the
+# next mount anywhere (here a tmpfs of root's, at the same place, with a process of root's in
+# it) gets the freed mount id: the id alone would name it as the disk's. close must leave that
+# mount alone (no trim, no holders, no unmount) and close the rest: mapping, nbd, qemu-nbd.
+mount_id_at() { awk -v m="$1" '$5 == m { id = $1 } END { print id }' /proc/self/mountinfo; }
+helper "$PASS" open "$img" "$mnt"
+check "open for the unmounted-elsewhere case" test "$rc" = 0
+old_id=$(mount_id_at "$mnt")
+umount "$mnt"
+fillers=()
+mount -t tmpfs -o size=1M,mode=0755 cdi-foreign "$mnt"
+foreign_id=$(mount_id_at "$mnt")
+# Ids are handed out lowest first; a lower free one is held by a filler until ours comes back
+for i in $(seq 20); do
+    (( foreign_id >= old_id )) && break
+    umount "$mnt"
+    mkdir -p "/tmp/cdi-filler-$i"
+    mount -t tmpfs -o size=64k cdi-filler "/tmp/cdi-filler-$i"
+    fillers+=("/tmp/cdi-filler-$i")
+    mount -t tmpfs -o size=1M,mode=0755 cdi-foreign "$mnt"
+    foreign_id=$(mount_id_at "$mnt")
+done
+step "the disk's mount id was $old_id; the tmpfs now at $mnt has $foreign_id"
+check "the tmpfs got the disk's old mount id (so the id alone cannot tell them apart)" \
+    test "$foreign_id" = "$old_id"
+(cd "$mnt" && exec sleep 300) &
+foreign_holder=$!
+helper_nopass status
+check "status reports the disk stale once its mount is gone" grep -q $'^disk\t.*state=stale' <<<"$out"
+# By mount point when the id was reused (the case at hand), else by image
+target=$mnt
+[[ $foreign_id == "$old_id" ]] || target=$img
+helper_nopass close "$target"
+check "close of a disk unmounted elsewhere exits 0" test "$rc" = 0
+check "... names no holder of the other mount" bash -c "! grep -q $'^holder\t' <<<\"\$1\"" _ "$out"
+check "... trims nothing" bash -c "! grep -q $'^trimmed\t' <<<\"\$1\"" _ "$out"
+check "... leaves the tmpfs mounted, same id" test "$(mount_id_at "$mnt"):$(findmnt -n -o FSTYPE --mountpoint "$mnt")" = "$old_id:tmpfs"
+check "... its process still runs" kill -0 "$foreign_holder"
+check "... locks the mapping" test ! -e "/dev/mapper/cdi-1500-$uuid"
+check "... stops qemu-nbd" bash -c '! pgrep -x qemu-nbd >/dev/null'
+check "... detaches the nbd device" bash -c '! ls /sys/block/nbd*/pid >/dev/null 2>&1'
+helper_nopass status
+check "... and forgets the disk" test "$rc" = 0 -a -z "$out"
+kill "$foreign_holder"; wait "$foreign_holder" 2>/dev/null || true
+umount "$mnt"
+for f in "${fillers[@]}"; do umount "$f"; done
+check "nothing left after the unmounted-elsewhere case" nothing_left
+helper "$PASS" open "$img" "$mnt"
+check "it opens again afterwards, data intact" test "$rc" = 0 -a "$(sha256sum < "$mnt/keep.bin")" = "$sum"
+helper_nopass close "$mnt"
+check "and closes" test "$rc" = 0
+
 # A file system that preen cannot fix: two files claim the same block (made as root with
 # debugfs, as a crash or a bad disk might), flagged for a check.
 helper "$PASS" open "$img" "$mnt"

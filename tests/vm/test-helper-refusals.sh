@@ -520,6 +520,49 @@ run_table \
 check "the image survived group A: still the user's, 0600, 1 link" test "$(stat -c %u:%a:%h "$IMG")" = "1500:600:1"
 check "the image kept its size through group A's grow cases" test "$(qemu-img info -f qcow2 --output=json "$IMG" | grep -c '"virtual-size": '$(numfmt --from=iec "$SIZE"))" = 1
 
+# ------------------------------------------------------------------ no existence oracle
+
+# oracle_pair DESCRIPTION WANT WHO INPUT A B ARGS... : the helper with ARGS, once with each "@"
+# in them replaced by path A, once by path B. Paths resolve with the caller's permissions, so
+# for a name the caller cannot reach, an existing object (A) and a missing one (B) must give
+# the same exit code (WANT) and the same stderr, the path itself written as PATH.
+oracle_pair() {
+    local what=$1 want=$2 who=$3 input=$4 a=$5 b=$6 rc_a err_a
+    shift 6
+    local args_a=("${@//@/$a}") args_b=("${@//@/$b}")
+    printf '# --- [%6.1fs] %s\n' "$(elapsed)" "$what"
+    helper_as "$who" "$input" "${args_a[@]}"
+    rc_a=$rc err_a=${err//"$a"/PATH}
+    helper_as "$who" "$input" "${args_b[@]}"
+    err=${err//"$b"/PATH}
+    table+=("$what (existing)|$want|$rc_a" "$what (missing)|$want|$rc")
+    check "$what: the existing one exits $want (got $rc_a)" test "$rc_a" = "$want"
+    check "$what: the missing one exits $want (got $rc)" test "$rc" = "$want"
+    check "$what: the same stderr for both" test "$err_a" = "$err"
+}
+
+step "no existence oracle: names the caller cannot reach"
+mkdir -p -m 0700 /root/secret-dir /root/secret-dir/mnt
+chmod 0700 /root/secret-dir
+qemu-img create -q -f qcow2 /root/secret-dir/x.qcow2 64M
+chmod 0600 /root/secret-dir/x.qcow2
+oracle_pair "open of an image in a root-only directory" 4 "$TEST_USER" "$PASS" \
+    /root/secret-dir/x.qcow2 /root/secret-dir/missing.qcow2 open @ "$MNT"
+oracle_pair "inspect of an image in a root-only directory" 4 "$TEST_USER" "" \
+    /root/secret-dir/x.qcow2 /root/secret-dir/missing.qcow2 inspect @
+oracle_pair "backup-header of an image in a root-only directory" 4 "$TEST_USER" "" \
+    /root/secret-dir/x.qcow2 /root/secret-dir/missing.qcow2 backup-header @
+oracle_pair "open on a mount point in a root-only directory" 4 "$TEST_USER" "$PASS" \
+    /root/secret-dir/mnt /root/secret-dir/no-mnt open "$IMG" @
+chmod 0700 "$HOME_O"
+oracle_pair "open of an image in another user's 0700 home" 4 "$TEST_USER" "$PASS" \
+    "$IMG_O" "$HOME_O/missing.qcow2" open @ "$MNT"
+oracle_pair "open on a mount point in another user's 0700 home" 4 "$TEST_USER" "$PASS" \
+    "$MNT_O" "$HOME_O/no-mnt" open "$IMG" @
+chmod 0711 "$HOME_O"
+check "no existence oracle: nothing left" nothing_left_strict
+reset_if_needed
+
 # ------------------------------------------------------------------ group B: own disk open
 
 step "group B: a suid-root binary and a device node planted offline (W-S1)"
@@ -600,6 +643,18 @@ run_table \
     4 c_backup_others_open   "backup-header of another user's open disk"
 helper_as "$OTHER_USER" "" status
 check "C: cdiother's disk is still listed open for them" grep -q "state=open" <<<"$out"
+
+# Names inside cdiother's mounted disk: a directory there is on their mount, but cdiuser
+# cannot reach it, so close and trim answer as for a missing name. (IMG_O is a copy of the
+# image cdiuser formatted, whose root is cdiuser's: given to cdiother here, 0700.)
+chown "$OTHER_USER:" "$MNT_O"; chmod 0700 "$MNT_O"
+as_other mkdir -p "$MNT_O/dir"
+oracle_pair "C: close of a directory inside another user's mounted disk" 0 "$TEST_USER" "" \
+    "$MNT_O/dir" "$MNT_O/no-such-dir" close @
+check "C: ... their disk untouched" only_others_open
+oracle_pair "C: trim of a directory inside another user's mounted disk" 4 "$TEST_USER" "" \
+    "$MNT_O/dir" "$MNT_O/no-such-dir" trim @
+check "C: ... their disk untouched" only_others_open
 
 # cdiother's server dies: their disk is stale. cdiuser's recover has nothing of its own to do
 # and must leave cdiother's mapping, mount and record alone.
