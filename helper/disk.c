@@ -216,7 +216,17 @@ unmount_disk (CdiContext         *ctx,
   r = cdi_fs_unmount (path, s->mnt_id, dev);
   if (r == -EBUSY)
     {
-      if (cdi_holders_list (st.st_dev, stdout, &count) == 0 && count == 0)
+      /* Said in ctx->what, the line the client shows: no process record would explain it */
+      static char nested[PATH_MAX + 128];
+      char inner[PATH_MAX];
+
+      if (cdi_fs_find_submount (s->mnt_id, inner, sizeof inner) == 0)
+        {
+          snprintf (nested, sizeof nested, "unmounting the file system: another file system "
+                    "is mounted inside it, at %s; close or unmount that first", inner);
+          ctx->what = nested;
+        }
+      if (cdi_holders_list (st.st_dev, stdout, &count) == 0 && count == 0 && ctx->what != nested)
         fprintf (stderr, "no process found holding %s; the kernel still does\n", path);
     }
   return r;

@@ -282,6 +282,50 @@ cdi_fs_find_mount (uint64_t mnt_id,
 }
 
 int
+cdi_fs_find_submount (uint64_t mnt_id,
+                      char    *ret_path,
+                      size_t   path_size)
+{
+  FILE *f;
+  char *line = NULL;
+  size_t cap = 0;
+  int r = -ENOENT;
+
+  f = fopen ("/proc/self/mountinfo", "re");
+  if (f == NULL)
+    return -errno;
+  while (getline (&line, &cap, f) > 0)
+    {
+      unsigned long long id, parent;
+      char *mnt_point, *save = NULL;
+
+      if (sscanf (line, "%llu %llu ", &id, &parent) != 2 || parent != mnt_id || id == mnt_id)
+        continue;
+      strtok_r (line, " ", &save);                      /* mount id */
+      for (int i = 0; i < 3 && strtok_r (NULL, " ", &save); i++) /* parent, dev, root */
+        ;
+      mnt_point = strtok_r (NULL, " ", &save);
+      if (mnt_point == NULL)
+        {
+          r = -EPROTO;
+          break;
+        }
+      unescape_octal (mnt_point);
+      if (strlen (mnt_point) >= path_size)
+        r = -ENAMETOOLONG;
+      else
+        {
+          strcpy (ret_path, mnt_point);
+          r = 0;
+        }
+      break;
+    }
+  free (line);
+  fclose (f);
+  return r;
+}
+
+int
 cdi_fs_open_mount (const char *path,
                    uint64_t    mnt_id,
                    dev_t       dev,

@@ -34,6 +34,11 @@ int cdi_fs_find_mount (uint64_t mnt_id,
                        dev_t    dev,
                        char    *ret_path,
                        size_t   path_size);
+/* A mount stacked inside the mount @mnt_id (its parent), which keeps it from being unmounted:
+ * 0 with its path, -ENOENT when there is none */
+int cdi_fs_find_submount (uint64_t mnt_id,
+                          char    *ret_path,
+                          size_t   path_size);
 int cdi_fs_open_mount (const char *path,
                        uint64_t    mnt_id,
                        dev_t       dev,

@@ -75,6 +75,26 @@ helper_nopass close "$img"
 check "close after the holder exits" test "$rc" = 0
 check "nothing left after busy close" nothing_left
 
+# Busy: another disk of the user's is mounted inside this one; no process holds it, so the
+# reason must say where that mount is
+img2=$HOME_U/inner.qcow2
+new_image "$img2" 256M
+helper "$PASS" format "${CHEAP[@]}" "$img2"
+helper "$PASS" open "$img" "$mnt"
+as_user mkdir -m 0700 "$mnt/inner"
+helper "$PASS" open "$img2" "$mnt/inner"
+check "a second disk opens inside the first" test "$rc" = 0
+helper_nopass close "$mnt"
+check "close of the outer disk exits 6 (busy)" test "$rc" = 6
+check "... saying where the inner mount is" grep -q "mounted inside it, at $mnt/inner" <<<"$err"
+check "... and tore nothing down" bash -c "findmnt -n '$mnt' >/dev/null && findmnt -n '$mnt/inner' >/dev/null"
+helper_nopass close "$mnt/inner"
+check "the inner disk closes" test "$rc" = 0
+helper_nopass close "$mnt"
+check "then the outer one" test "$rc" = 0
+check "nothing left after the nested case" nothing_left
+rm -f "$img2"
+
 # Read-only
 helper "$PASS" open --read-only "$img" "$mnt"
 check "read-only open exits 0" test "$rc" = 0
