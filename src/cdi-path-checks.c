@@ -364,11 +364,28 @@ cdi_check_distinct_places (const char  *image,
                            const char  *mountpoint,
                            GError     **error)
 {
-  if (*image == '\0' || g_strcmp0 (image, mountpoint) != 0)
+  g_autofree char *folder = NULL;
+
+  if (*image == '\0' || *mountpoint == '\0')
     return TRUE;
-  g_set_error (error, CDI_ERROR, CDI_ERROR_INVALID_INPUT,
-               _("The image file and the mount point must be different."));
-  return FALSE;
+  if (g_strcmp0 (image, mountpoint) == 0)
+    {
+      g_set_error (error, CDI_ERROR, CDI_ERROR_INVALID_INPUT,
+                   _("The image file and the mount point must be different."));
+      return FALSE;
+    }
+  /* The image would make the mount point non-empty, which the helper refuses at every open,
+   * and once mounted the disk's own files would hide it */
+  folder = g_str_has_suffix (mountpoint, "/") ? g_strdup (mountpoint)
+                                               : g_strconcat (mountpoint, "/", NULL);
+  if (g_str_has_prefix (image, folder))
+    {
+      g_set_error (error, CDI_ERROR, CDI_ERROR_INVALID_INPUT,
+                   _("The image file cannot be inside the mount point: keep it in another "
+                     "folder."));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* The free bytes of the file system where @path is or would go (the nearest folder above it

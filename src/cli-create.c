@@ -16,6 +16,7 @@
 
 #include "cdi-error.h"
 #include "cdi-image.h"
+#include "cdi-path-checks.h"
 #include "cdi-password-command.h"
 #include "cdi-size.h"
 #include "cli-commands.h"
@@ -186,7 +187,12 @@ cli_command_create (CliRequest *request)
   if (store == NULL)
     return fail (request->image, NULL, -1, g_steal_pointer (&error));
   name = request->name != NULL ? g_strdup (request->name) : cli_store_unique_name (store, image);
+  /* The same checks as the wizard's, before any passphrase is asked for: nobody should type
+   * one twice only to learn that the file exists */
   if (!check_registry (store, name, image, mountpoint, &error)
+      || !cdi_check_new_image (store, image, &error)
+      || !cdi_check_mountpoint (store, mountpoint, NULL, &error)
+      || !cdi_check_distinct_places (image, mountpoint, &error)
       || (request->password_command != NULL
           && !cdi_password_command_parse (request->password_command, NULL, &error)))
     return fail (name, NULL, -1, g_steal_pointer (&error));

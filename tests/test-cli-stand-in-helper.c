@@ -726,6 +726,53 @@ test_no_terminal (Fixture       *f,
   g_assert_null (helper_call (f));
 }
 
+/* What the wizard checks live is checked before a passphrase is asked for (here there is no
+ * terminal, so asking would be the error): an existing image, a mount point that is not empty,
+ * a folder that does not exist, the image inside the mount point */
+static void
+test_checks_before_passphrase (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autofree char *image = path_in (f, "exists.qcow2");
+  g_autofree char *mnt = path_in (f, "full");
+  g_autofree char *inside = g_build_filename (mnt, "in.qcow2", NULL);
+  g_autofree char *nofolder = path_in (f, "no-such-folder/new.qcow2");
+  g_autofree char *newimage = path_in (f, "new.qcow2");
+  g_autofree char *empty = path_in (f, "empty");
+  g_autofree char *full_file = g_build_filename (mnt, "keep.txt", NULL);
+  g_autofree char *text = NULL;
+  g_auto(CliRun) run = { 0, };
+
+  g_assert_true (g_file_set_contents (image, "mine", -1, NULL));
+  g_assert_cmpint (g_mkdir (mnt, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (full_file, "keep", -1, NULL));
+
+  cli (f, &run, NULL, "create", "-m", empty, "--ask", image, NULL);
+  g_assert_cmpint (run.status, ==, 10);
+  assert_one_error_line (run.err, "already exists");
+  g_assert_true (g_file_get_contents (image, &text, NULL, NULL));
+  g_assert_cmpstr (text, ==, "mine");
+  g_assert_false (g_file_test (empty, G_FILE_TEST_EXISTS));
+
+  cli (f, &run, NULL, "create", "-m", mnt, "--ask", newimage, NULL);
+  g_assert_cmpint (run.status, !=, 0);
+  assert_one_error_line (run.err, "not empty");
+
+  cli (f, &run, NULL, "create", "-m", empty, "--ask", nofolder, NULL);
+  g_assert_cmpint (run.status, !=, 0);
+  g_assert_null (strstr (run.err, "no terminal"));
+  g_assert_nonnull (strstr (run.err, "no-such-folder"));
+
+  g_assert_cmpint (g_unlink (full_file), ==, 0);
+  cli (f, &run, NULL, "create", "-m", mnt, "--ask", inside, NULL);
+  g_assert_cmpint (run.status, !=, 0);
+  g_assert_null (strstr (run.err, "no terminal"));
+
+  g_assert_false (g_file_test (newimage, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (inside, G_FILE_TEST_EXISTS));
+  g_assert_null (helper_call (f));
+}
+
 /* --keyring without a Secret Service: the disk is made; the passphrase is kept at an open */
 static void
 test_keyring_unavailable (Fixture       *f,
@@ -833,6 +880,7 @@ main (int   argc,
   ADD ("script-registered-source", test_script_registered_source);
   ADD ("status-and-close-all", test_status_and_close_all);
   ADD ("no-terminal", test_no_terminal);
+  ADD ("checks-before-passphrase", test_checks_before_passphrase);
   ADD ("keyring-unavailable", test_keyring_unavailable);
   ADD ("terminal-prompt", test_terminal_prompt);
   ADD ("usage", test_usage);

@@ -253,6 +253,17 @@ test_distinct_and_free_space (void)
   g_assert_no_error (error);
   g_assert_false (cdi_check_distinct_places ("/home/u/A", "/home/u/A", &error));
   g_assert_error (error, CDI_ERROR, CDI_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  /* Inside the mount point, at any depth; a sibling that merely starts alike is fine */
+  g_assert_false (cdi_check_distinct_places ("/home/u/A/a.qcow2", "/home/u/A", &error));
+  g_assert_error (error, CDI_ERROR, CDI_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  g_assert_false (cdi_check_distinct_places ("/home/u/A/b/a.qcow2", "/home/u/A/", &error));
+  g_assert_error (error, CDI_ERROR, CDI_ERROR_INVALID_INPUT);
+  g_clear_error (&error);
+  g_assert_true (cdi_check_distinct_places ("/home/u/AB.qcow2", "/home/u/A", &error));
+  g_assert_true (cdi_check_distinct_places ("/home/u/A.qcow2", "/home/u/A", &error));
+  g_assert_no_error (error);
 
   /* The nearest folder that exists tells */
   g_assert_cmpuint (cdi_free_space_for (below, &folder), >, 0);
