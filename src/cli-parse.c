@@ -314,7 +314,10 @@ take_values (const CliCommandInfo  *info,
       request->read_only = v->read_only;
       return TRUE;
     case CLI_COMMAND_CLOSE:
-      if ((first != NULL) == v->all)
+      if (first != NULL && v->all)
+        return usage_error (error, _("“close” takes either a disk name or image, or --all, "
+                                     "not both."));
+      if (first == NULL && !v->all)
         return usage_error (error, _("“close” needs a disk name or image, or --all."));
       request->target = g_strdup (first);
       request->all = v->all;
