@@ -118,6 +118,15 @@ cdi_helper_client_error_from_exit (const char  *verb,
   g_autofree char *detail = stderr_summary (stderr_text);
   g_autofree char *holders = NULL;
 
+  /* A helper that died before it could explain (killed, out of memory) still gets a reason */
+  if (*detail == '\0')
+    {
+      g_free (detail);
+      /* Translators: the helper failed without printing why; %d is its exit status */
+      detail = g_strdup_printf (_("no reason given (exit status %d); the system log may say "
+                                  "more"), exit_status);
+    }
+
   switch (exit_status)
     {
     case CDI_HELPER_EXIT_OK:

@@ -80,6 +80,24 @@ test_helper_exits (void)
     }
 }
 
+/* A helper that printed nothing (killed, say) still yields a message with a reason */
+static void
+test_silent_helper (void)
+{
+  const int statuses[] = { CDI_HELPER_EXIT_FAILED, 99 };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (statuses); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *status = g_strdup_printf ("exit status %d", statuses[i]);
+
+      cdi_helper_client_error_from_exit ("format", statuses[i], "\n \n", NULL, &error);
+      g_assert_nonnull (error);
+      g_assert_false (g_str_has_suffix (error->message, ": "));
+      g_assert_nonnull (strstr (error->message, status));
+    }
+}
+
 /* The --help table lists every status once, in order */
 static void
 test_table (void)
@@ -104,6 +122,7 @@ main (int   argc,
 
   g_test_add_func ("/cli/exit/errors", test_errors);
   g_test_add_func ("/cli/exit/helper-exit-codes", test_helper_exits);
+  g_test_add_func ("/cli/exit/silent-helper", test_silent_helper);
   g_test_add_func ("/cli/exit/help-table", test_table);
   return g_test_run ();
 }
