@@ -130,6 +130,24 @@ check_module (Check      *check,
     report (check, FALSE, what, _("kernel module, not found for this kernel"), package);
 }
 
+/* The helper loads nbd with max_part=0, but only when it is not loaded yet: loaded by someone
+ * else with partitions on, the kernel parses partition tables inside users' images */
+static void
+check_nbd_partitions (Check *check)
+{
+  g_autofree char *path = rooted (check, "/sys/module/nbd/parameters/max_part");
+  g_autofree char *text = NULL;
+  guint64 max_part;
+
+  if (!g_file_get_contents (path, &text, NULL, NULL)
+      || !g_ascii_string_to_unsigned (g_strstrip (text), 10, 0, G_MAXINT, &max_part, NULL)
+      || max_part == 0)
+    return;
+  cli_warning (_("The nbd module was loaded with partition scanning on (max_part=%s), so the "
+                 "kernel reads partition tables inside disk images. When no disk is open, "
+                 "reload it with: sudo modprobe -r nbd && sudo modprobe nbd max_part=0"), text);
+}
+
 static gboolean
 check_device_mapper (Check *check)
 {
@@ -163,6 +181,7 @@ cli_command_check_deps (CliRequest *request)
   check_program (&check, CDI_HELPER_NAME, HELPER_PATH, "crypt-disk-image");
   check_file (&check, _("polkit policy"), POLICY_FILE, "crypt-disk-image");
   check_module (&check, "nbd", "nbd", "nbd");
+  check_nbd_partitions (&check);
   check_module (&check, "dm-crypt", "dm_crypt", "dm-crypt");
   check_module (&check, "ext4", "ext4", "ext4");
   if (!check_device_mapper (&check))

@@ -160,6 +160,27 @@ test_loadable_module (void)
   remove_tree (root);
 }
 
+/* nbd loaded by someone else with partition scanning on: a warning, nothing missing */
+static void
+test_nbd_partitions (void)
+{
+  g_autofree char *root = make_root ();
+  g_auto(CliRun) run = { 0, };
+
+  touch (root, "/sys/module/nbd/parameters/max_part", 0444, "16\n");
+  run_deps (&run, NULL, root, "check-deps");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpuint (check_format (run.out), ==, 0);
+  g_assert_nonnull (strstr (run.err, "partition scanning on (max_part=16)"));
+  g_assert_nonnull (strstr (run.err, "modprobe nbd max_part=0"));
+
+  touch (root, "/sys/module/nbd/parameters/max_part", 0444, "0\n");
+  run_deps (&run, NULL, root, "check-deps");
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_cmpstr (run.err, ==, "");
+  remove_tree (root);
+}
+
 /* The older crypt-disk-image-create -c */
 static void
 test_old_create (void)
@@ -204,6 +225,7 @@ main (int   argc,
   g_test_add_func ("/cli/check-deps/all-present", test_all_present);
   g_test_add_func ("/cli/check-deps/missing", test_missing);
   g_test_add_func ("/cli/check-deps/loadable-module", test_loadable_module);
+  g_test_add_func ("/cli/check-deps/nbd-partitions", test_nbd_partitions);
   g_test_add_func ("/cli/check-deps/old-create-c", test_old_create);
   g_test_add_func ("/cli/check-deps/this-machine", test_real);
   return g_test_run ();
