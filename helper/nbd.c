@@ -3,14 +3,13 @@
  *
  * qemu parses the user's file, so it runs as the user. It gets its listening socket by socket
  * activation from a root-only directory (nobody can swap or reach it) and the image as an fd the
- * helper opened and checked. The helper does the NBD handshake and hands the connected socket
- * to the kernel over the nbd generic-netlink interface, which also picks a free device, so no
- * nbd-client, no device numbers from anyone else and no process has to stay behind for the
- * kernel side.
+ * helper opened and checked. The helper does the NBD handshake (nbd-handshake.c) and hands the
+ * connected socket to the kernel over the nbd generic-netlink interface (netlink.c), which also
+ * picks a free device, so no nbd-client, no device numbers from anyone else and no process has
+ * to stay behind for the kernel side.
  */
 #include "config.h"
 
-#include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/genetlink.h>
@@ -30,18 +29,8 @@
 #include <unistd.h>
 
 #include "nbd.h"
+#include "netlink.h"
 #include "run.h"
-
-#define NBD_MAGIC_INIT 0x4e42444d41474943ULL  /* "NBDMAGIC" */
-#define NBD_MAGIC_OPT 0x49484156454F5054ULL   /* "IHAVEOPT" */
-#define NBD_MAGIC_REP 0x0003e889045565a9ULL
-#define NBD_HS_FIXED_NEWSTYLE 1
-#define NBD_HS_NO_ZEROES 2
-#define NBD_OPT_GO 7
-#define NBD_REP_ACK 1
-#define NBD_REP_INFO 3
-#define NBD_INFO_EXPORT 0
-#define NBD_REP_ERR_BIT 0x80000000U
 
 #define HANDSHAKE_TIMEOUT_S 60
 /* The kernel's per-request timeout. Without one (the default, 0) a request qemu-nbd never
@@ -56,9 +45,6 @@
  * disk. The grow verb's dead-connection timeout is separate (cdi_nbd_set_dead_timeout). */
 #define NBD_REQUEST_TIMEOUT_S 120
 #define QEMU_NBD_OUTPUT_MAX 2048
-#define MAX_REPLY_LEN 4096
-#define MAX_REPLIES 32
-#define NL_BUF 8192
 
 int
 cdi_nbd_load_module (void)
@@ -80,288 +66,7 @@ cdi_nbd_load_module (void)
   return 0;
 }
 
-/* ---------------------------------------------------------------- handshake */
-
-static int
-read_full (int    fd,
-           void  *buf,
-           size_t len)
-{
-  uint8_t *p = buf;
-
-  while (len > 0)
-    {
-      ssize_t n = read (fd, p, len);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return errno == EAGAIN ? -ETIMEDOUT : -errno;
-      if (n == 0)
-        return -ECONNRESET;
-      p += n;
-      len -= (size_t) n;
-    }
-  return 0;
-}
-
-static int
-write_full (int         fd,
-            const void *buf,
-            size_t      len)
-{
-  const uint8_t *p = buf;
-
-  while (len > 0)
-    {
-      ssize_t n = send (fd, p, len, MSG_NOSIGNAL);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return -errno;
-      p += n;
-      len -= (size_t) n;
-    }
-  return 0;
-}
-
-/* Fixed-newstyle negotiation with NBD_OPT_GO for the default export. The server runs as the
- * user, so every length it sends is bounded before use. */
-int
-cdi_nbd_handshake (int       sock,
-                   uint64_t *ret_size,
-                   uint16_t *ret_flags)
-{
-  struct __attribute__ ((packed))
-  {
-    uint64_t magic, opt_magic;
-    uint16_t flags;
-  } hello;
-  struct __attribute__ ((packed))
-  {
-    uint64_t magic;
-    uint32_t option, length, name_length;
-    uint16_t n_info;
-  } go;
-  struct __attribute__ ((packed))
-  {
-    uint64_t magic;
-    uint32_t option, type, length;
-  } reply;
-  uint8_t data[MAX_REPLY_LEN];
-  uint32_t client_flags;
-  uint64_t size = 0;
-  uint16_t tflags = 0;
-  bool have_export = false;
-  int r;
-
-  r = read_full (sock, &hello, sizeof hello);
-  if (r < 0)
-    return r;
-  if (be64toh (hello.magic) != NBD_MAGIC_INIT || be64toh (hello.opt_magic) != NBD_MAGIC_OPT)
-    return -EPROTO;
-  if ((be16toh (hello.flags) & NBD_HS_FIXED_NEWSTYLE) == 0)
-    return -EPROTO;
-  client_flags = NBD_HS_FIXED_NEWSTYLE | (be16toh (hello.flags) & NBD_HS_NO_ZEROES);
-  client_flags = htobe32 (client_flags);
-  r = write_full (sock, &client_flags, sizeof client_flags);
-  if (r < 0)
-    return r;
-
-  go.magic = htobe64 (NBD_MAGIC_OPT);
-  go.option = htobe32 (NBD_OPT_GO);
-  go.length = htobe32 (4 + 2);
-  go.name_length = 0;
-  go.n_info = 0;
-  r = write_full (sock, &go, sizeof go);
-  if (r < 0)
-    return r;
-
-  for (int i = 0; i < MAX_REPLIES; i++)
-    {
-      uint32_t type, length;
-
-      r = read_full (sock, &reply, sizeof reply);
-      if (r < 0)
-        return r;
-      type = be32toh (reply.type);
-      length = be32toh (reply.length);
-      if (be64toh (reply.magic) != NBD_MAGIC_REP || be32toh (reply.option) != NBD_OPT_GO)
-        return -EPROTO;
-      if (length > MAX_REPLY_LEN)
-        return -EPROTO;
-      r = read_full (sock, data, length);
-      if (r < 0)
-        return r;
-      if (type & NBD_REP_ERR_BIT)
-        return -ENXIO;
-      if (type == NBD_REP_INFO && length >= 2 && ((data[0] << 8) | data[1]) == NBD_INFO_EXPORT)
-        {
-          if (length != 12)
-            return -EPROTO;
-          memcpy (&size, data + 2, 8);
-          memcpy (&tflags, data + 10, 2);
-          size = be64toh (size);
-          tflags = be16toh (tflags);
-          have_export = true;
-        }
-      else if (type == NBD_REP_ACK)
-        {
-          if (!have_export || size == 0 || size % 512 != 0 || (tflags & NBD_FLAG_HAS_FLAGS) == 0)
-            return -EPROTO;
-          *ret_size = size;
-          *ret_flags = tflags;
-          return 0;
-        }
-    }
-  return -EPROTO;
-}
-
 /* ---------------------------------------------------------------- generic netlink */
-
-typedef struct
-{
-  uint8_t buf[NL_BUF] __attribute__ ((aligned (NLMSG_ALIGNTO)));
-  size_t len;
-  size_t nest[4];
-  int depth;
-} NlMsg;
-
-static void
-nl_begin (NlMsg   *m,
-          uint16_t family,
-          uint8_t  cmd,
-          uint8_t  version)
-{
-  struct nlmsghdr *h = (struct nlmsghdr *) m->buf;
-  struct genlmsghdr *g = (struct genlmsghdr *) NLMSG_DATA (h);
-
-  memset (m, 0, sizeof *m);
-  h->nlmsg_type = family;
-  h->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-  h->nlmsg_seq = (uint32_t) time (NULL);
-  g->cmd = cmd;
-  g->version = version;
-  m->len = NLMSG_HDRLEN + GENL_HDRLEN;
-}
-
-static int
-nl_put (NlMsg      *m,
-        uint16_t    type,
-        const void *data,
-        size_t      len)
-{
-  struct nlattr *a = (struct nlattr *) (m->buf + m->len);
-  size_t total = NLA_ALIGN (NLA_HDRLEN + len);
-
-  if (m->len + total > sizeof m->buf)
-    return -ENOBUFS;
-  a->nla_type = type;
-  a->nla_len = (uint16_t) (NLA_HDRLEN + len);
-  if (len > 0)
-    memcpy ((uint8_t *) a + NLA_HDRLEN, data, len);
-  memset ((uint8_t *) a + NLA_HDRLEN + len, 0, total - NLA_HDRLEN - len);
-  m->len += total;
-  return 0;
-}
-
-static int
-nl_put_u32 (NlMsg *m, uint16_t type, uint32_t v)
-{
-  return nl_put (m, type, &v, sizeof v);
-}
-
-static int
-nl_put_u64 (NlMsg *m, uint16_t type, uint64_t v)
-{
-  return nl_put (m, type, &v, sizeof v);
-}
-
-static int
-nl_nest_begin (NlMsg *m, uint16_t type)
-{
-  if (m->depth >= 4)
-    return -ENOBUFS;
-  m->nest[m->depth++] = m->len;
-  return nl_put (m, type | NLA_F_NESTED, NULL, 0);
-}
-
-static void
-nl_nest_end (NlMsg *m)
-{
-  size_t start = m->nest[--m->depth];
-  struct nlattr *a = (struct nlattr *) (m->buf + start);
-
-  a->nla_len = (uint16_t) (m->len - start);
-}
-
-typedef int (*NlAttrFunc) (const struct nlattr *attr, void *user_data);
-
-static int
-nl_for_each_attr (const uint8_t *data,
-                  size_t         len,
-                  NlAttrFunc     func,
-                  void          *user_data)
-{
-  size_t off = 0;
-
-  while (off + NLA_HDRLEN <= len)
-    {
-      const struct nlattr *a = (const struct nlattr *) (data + off);
-      if (a->nla_len < NLA_HDRLEN || off + a->nla_len > len)
-        return -EPROTO;
-      int r = func (a, user_data);
-      if (r != 0)
-        return r;
-      off += NLA_ALIGN (a->nla_len);
-    }
-  return 0;
-}
-
-/* Sends the message and reads replies until the ACK; each data reply's attributes go to func. */
-static int
-nl_transact (int         fd,
-             NlMsg      *m,
-             NlAttrFunc  func,
-             void       *user_data)
-{
-  struct nlmsghdr *h = (struct nlmsghdr *) m->buf;
-  struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
-  uint8_t buf[NL_BUF] __attribute__ ((aligned (NLMSG_ALIGNTO)));
-
-  h->nlmsg_len = (uint32_t) m->len;
-  if (sendto (fd, m->buf, m->len, 0, (struct sockaddr *) &kernel, sizeof kernel) < 0)
-    return -errno;
-
-  for (;;)
-    {
-      ssize_t n = recv (fd, buf, sizeof buf, 0);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return -errno;
-      for (struct nlmsghdr *r = (struct nlmsghdr *) buf; NLMSG_OK (r, (size_t) n);
-           r = NLMSG_NEXT (r, n))
-        {
-          if (r->nlmsg_seq != h->nlmsg_seq)
-            continue;
-          if (r->nlmsg_type == NLMSG_ERROR)
-            {
-              struct nlmsgerr *e = NLMSG_DATA (r);
-              return e->error; /* 0 is the ACK */
-            }
-          if (r->nlmsg_type == NLMSG_DONE)
-            return 0;
-          if (func != NULL && r->nlmsg_len >= NLMSG_HDRLEN + GENL_HDRLEN)
-            {
-              const uint8_t *attrs = (const uint8_t *) NLMSG_DATA (r) + GENL_HDRLEN;
-              int rr = nl_for_each_attr (attrs, r->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN,
-                                         func, user_data);
-              if (rr < 0)
-                return rr;
-            }
-        }
-    }
-}
 
 typedef struct
 {
@@ -396,8 +101,7 @@ mcast_groups_attr (const struct nlattr *a,
 
   q->item_id = 0;
   q->item_is_nbd = false;
-  r = nl_for_each_attr ((const uint8_t *) a + NLA_HDRLEN, a->nla_len - NLA_HDRLEN,
-                        mcast_item_attr, q);
+  r = cdi_nl_for_each_nested (a, mcast_item_attr, q);
   if (r == 0 && q->item_is_nbd)
     q->group = q->item_id;
   return r;
@@ -412,8 +116,7 @@ family_id_attr (const struct nlattr *a,
   if (a->nla_type == CTRL_ATTR_FAMILY_ID && a->nla_len >= NLA_HDRLEN + 2)
     memcpy (&q->family, (const uint8_t *) a + NLA_HDRLEN, 2);
   else if ((a->nla_type & NLA_TYPE_MASK) == CTRL_ATTR_MCAST_GROUPS)
-    return nl_for_each_attr ((const uint8_t *) a + NLA_HDRLEN, a->nla_len - NLA_HDRLEN,
-                             mcast_groups_attr, q);
+    return cdi_nl_for_each_nested (a, mcast_groups_attr, q);
   return 0;
 }
 
@@ -424,17 +127,17 @@ nbd_genl_open (int      *ret_fd,
                uint16_t *ret_family,
                uint32_t *ret_group)
 {
-  NlMsg m;
+  CdiNlMsg m;
   FamilyQuery q = { 0 };
   int fd, r;
 
   fd = socket (AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
   if (fd < 0)
     return -errno;
-  nl_begin (&m, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1);
-  r = nl_put (&m, CTRL_ATTR_FAMILY_NAME, NBD_GENL_FAMILY_NAME, sizeof NBD_GENL_FAMILY_NAME);
+  cdi_nl_begin (&m, GENL_ID_CTRL, CTRL_CMD_GETFAMILY, 1);
+  r = cdi_nl_put (&m, CTRL_ATTR_FAMILY_NAME, NBD_GENL_FAMILY_NAME, sizeof NBD_GENL_FAMILY_NAME);
   if (r == 0)
-    r = nl_transact (fd, &m, family_id_attr, &q);
+    r = cdi_nl_transact (fd, &m, family_id_attr, &q);
   if (r == 0 && q.family == 0)
     r = -ENOPKG;
   if (r < 0)
@@ -465,7 +168,7 @@ netlink_connect (int         sock,
                  const char *backend_id,
                  int        *ret_index)
 {
-  NlMsg m;
+  CdiNlMsg m;
   uint16_t family;
   uint32_t index = UINT32_MAX;
   int fd, r;
@@ -473,28 +176,28 @@ netlink_connect (int         sock,
   r = nbd_genl_open (&fd, &family, NULL);
   if (r < 0)
     return r;
-  nl_begin (&m, family, NBD_CMD_CONNECT, NBD_GENL_VERSION);
+  cdi_nl_begin (&m, family, NBD_CMD_CONNECT, NBD_GENL_VERSION);
   /* No NBD_ATTR_INDEX: the kernel picks a free device (or makes one), atomically. */
-  r = nl_put_u64 (&m, NBD_ATTR_SIZE_BYTES, size);
+  r = cdi_nl_put_u64 (&m, NBD_ATTR_SIZE_BYTES, size);
   if (r == 0)
-    r = nl_put_u64 (&m, NBD_ATTR_BLOCK_SIZE_BYTES, 512);
+    r = cdi_nl_put_u64 (&m, NBD_ATTR_BLOCK_SIZE_BYTES, 512);
   if (r == 0)
-    r = nl_put_u64 (&m, NBD_ATTR_SERVER_FLAGS, flags);
+    r = cdi_nl_put_u64 (&m, NBD_ATTR_SERVER_FLAGS, flags);
   if (r == 0)
-    r = nl_put_u64 (&m, NBD_ATTR_TIMEOUT, NBD_REQUEST_TIMEOUT_S);
+    r = cdi_nl_put_u64 (&m, NBD_ATTR_TIMEOUT, NBD_REQUEST_TIMEOUT_S);
   if (r == 0 && backend_id != NULL)
-    r = nl_put (&m, NBD_ATTR_BACKEND_IDENTIFIER, backend_id, strlen (backend_id) + 1);
+    r = cdi_nl_put (&m, NBD_ATTR_BACKEND_IDENTIFIER, backend_id, strlen (backend_id) + 1);
   if (r == 0)
-    r = nl_nest_begin (&m, NBD_ATTR_SOCKETS);
+    r = cdi_nl_nest_begin (&m, NBD_ATTR_SOCKETS);
   if (r == 0)
-    r = nl_nest_begin (&m, NBD_SOCK_ITEM);
+    r = cdi_nl_nest_begin (&m, NBD_SOCK_ITEM);
   if (r == 0)
-    r = nl_put_u32 (&m, NBD_SOCK_FD, (uint32_t) sock);
+    r = cdi_nl_put_u32 (&m, NBD_SOCK_FD, (uint32_t) sock);
   if (r == 0)
     {
-      nl_nest_end (&m);
-      nl_nest_end (&m);
-      r = nl_transact (fd, &m, index_attr, &index);
+      cdi_nl_nest_end (&m);
+      cdi_nl_nest_end (&m);
+      r = cdi_nl_transact (fd, &m, index_attr, &index);
     }
   close (fd);
   if (r < 0)
@@ -508,17 +211,17 @@ netlink_connect (int         sock,
 int
 cdi_nbd_detach (int index)
 {
-  NlMsg m;
+  CdiNlMsg m;
   uint16_t family;
   int fd, r;
 
   r = nbd_genl_open (&fd, &family, NULL);
   if (r < 0)
     return r;
-  nl_begin (&m, family, NBD_CMD_DISCONNECT, NBD_GENL_VERSION);
-  r = nl_put_u32 (&m, NBD_ATTR_INDEX, (uint32_t) index);
+  cdi_nl_begin (&m, family, NBD_CMD_DISCONNECT, NBD_GENL_VERSION);
+  r = cdi_nl_put_u32 (&m, NBD_ATTR_INDEX, (uint32_t) index);
   if (r == 0)
-    r = nl_transact (fd, &m, NULL, NULL);
+    r = cdi_nl_transact (fd, &m, NULL, NULL);
   close (fd);
   return r;
 }
@@ -540,7 +243,7 @@ device_attr (const struct nlattr *a,
   if ((a->nla_type & NLA_TYPE_MASK) == NBD_DEVICE_ITEM)
     {
       StatusQuery item = { .index = -1 };
-      int r = nl_for_each_attr (payload, len, device_attr, &item);
+      int r = cdi_nl_for_each_attr (payload, len, device_attr, &item);
       if (r < 0)
         return r;
       if (item.index == q->index)
@@ -561,8 +264,7 @@ device_list_attr (const struct nlattr *a,
                   void                *user_data)
 {
   if ((a->nla_type & NLA_TYPE_MASK) == NBD_ATTR_DEVICE_LIST)
-    return nl_for_each_attr ((const uint8_t *) a + NLA_HDRLEN, a->nla_len - NLA_HDRLEN,
-                             device_attr, user_data);
+    return cdi_nl_for_each_nested (a, device_attr, user_data);
   return 0;
 }
 
@@ -570,7 +272,7 @@ int
 cdi_nbd_is_connected (int   index,
                       bool *ret_connected)
 {
-  NlMsg m;
+  CdiNlMsg m;
   StatusQuery q = { .index = index };
   uint16_t family;
   int fd, r;
@@ -578,10 +280,10 @@ cdi_nbd_is_connected (int   index,
   r = nbd_genl_open (&fd, &family, NULL);
   if (r < 0)
     return r;
-  nl_begin (&m, family, NBD_CMD_STATUS, NBD_GENL_VERSION);
-  r = nl_put_u32 (&m, NBD_ATTR_INDEX, (uint32_t) index);
+  cdi_nl_begin (&m, family, NBD_CMD_STATUS, NBD_GENL_VERSION);
+  r = cdi_nl_put_u32 (&m, NBD_ATTR_INDEX, (uint32_t) index);
   if (r == 0)
-    r = nl_transact (fd, &m, device_list_attr, &q);
+    r = cdi_nl_transact (fd, &m, device_list_attr, &q);
   close (fd);
   if (r == -ENOENT || r == -ENODEV)
     {
@@ -873,17 +575,17 @@ cdi_nbd_attach (int         run_dir_fd,
 /* A reconfigure message for device @index; the backend id must match the one given at
  * connect, or the kernel refuses. */
 static int
-reconfigure_begin (NlMsg      *m,
+reconfigure_begin (CdiNlMsg   *m,
                    uint16_t    family,
                    int         index,
                    const char *backend_id)
 {
   int r;
 
-  nl_begin (m, family, NBD_CMD_RECONFIGURE, NBD_GENL_VERSION);
-  r = nl_put_u32 (m, NBD_ATTR_INDEX, (uint32_t) index);
+  cdi_nl_begin (m, family, NBD_CMD_RECONFIGURE, NBD_GENL_VERSION);
+  r = cdi_nl_put_u32 (m, NBD_ATTR_INDEX, (uint32_t) index);
   if (r == 0 && backend_id != NULL)
-    r = nl_put (m, NBD_ATTR_BACKEND_IDENTIFIER, backend_id, strlen (backend_id) + 1);
+    r = cdi_nl_put (m, NBD_ATTR_BACKEND_IDENTIFIER, backend_id, strlen (backend_id) + 1);
   return r;
 }
 
@@ -892,7 +594,7 @@ cdi_nbd_set_dead_timeout (int         index,
                           const char *backend_id,
                           uint64_t    seconds)
 {
-  NlMsg m;
+  CdiNlMsg m;
   uint16_t family;
   int fd, r;
 
@@ -901,9 +603,9 @@ cdi_nbd_set_dead_timeout (int         index,
     return r;
   r = reconfigure_begin (&m, family, index, backend_id);
   if (r == 0)
-    r = nl_put_u64 (&m, NBD_ATTR_DEAD_CONN_TIMEOUT, seconds);
+    r = cdi_nl_put_u64 (&m, NBD_ATTR_DEAD_CONN_TIMEOUT, seconds);
   if (r == 0)
-    r = nl_transact (fd, &m, NULL, NULL);
+    r = cdi_nl_transact (fd, &m, NULL, NULL);
   close (fd);
   return r;
 }
@@ -936,7 +638,7 @@ cdi_nbd_watch_link_dead (int watch_fd,
                          int index,
                          int timeout_ms)
 {
-  uint8_t buf[NL_BUF] __attribute__ ((aligned (NLMSG_ALIGNTO)));
+  uint8_t buf[CDI_NL_BUF] __attribute__ ((aligned (NLMSG_ALIGNTO)));
   struct timespec start, now;
 
   clock_gettime (CLOCK_MONOTONIC, &start);
@@ -971,8 +673,9 @@ cdi_nbd_watch_link_dead (int watch_fd,
 
           if (h->nlmsg_len < NLMSG_HDRLEN + GENL_HDRLEN || g->cmd != NBD_CMD_LINK_DEAD)
             continue;
-          if (nl_for_each_attr ((const uint8_t *) g + GENL_HDRLEN,
-                                h->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN, index_attr, &dead) < 0)
+          if (cdi_nl_for_each_attr ((const uint8_t *) g + GENL_HDRLEN,
+                                    h->nlmsg_len - NLMSG_HDRLEN - GENL_HDRLEN, index_attr,
+                                    &dead) < 0)
             continue;
           if (dead == (uint32_t) index)
             return 0;
@@ -990,7 +693,7 @@ cdi_nbd_reconnect (int         run_dir_fd,
                    pid_t      *ret_server_pid,
                    uint64_t   *ret_size)
 {
-  NlMsg m;
+  CdiNlMsg m;
   pid_t pid;
   uint64_t size;
   uint16_t flags, family;
@@ -1003,18 +706,18 @@ cdi_nbd_reconnect (int         run_dir_fd,
   if (r == 0)
     r = reconfigure_begin (&m, family, index, backend_id);
   if (r == 0)
-    r = nl_put_u64 (&m, NBD_ATTR_SIZE_BYTES, size);
+    r = cdi_nl_put_u64 (&m, NBD_ATTR_SIZE_BYTES, size);
   if (r == 0)
-    r = nl_nest_begin (&m, NBD_ATTR_SOCKETS);
+    r = cdi_nl_nest_begin (&m, NBD_ATTR_SOCKETS);
   if (r == 0)
-    r = nl_nest_begin (&m, NBD_SOCK_ITEM);
+    r = cdi_nl_nest_begin (&m, NBD_SOCK_ITEM);
   if (r == 0)
-    r = nl_put_u32 (&m, NBD_SOCK_FD, (uint32_t) sock);
+    r = cdi_nl_put_u32 (&m, NBD_SOCK_FD, (uint32_t) sock);
   if (r == 0)
     {
-      nl_nest_end (&m);
-      nl_nest_end (&m);
-      r = nl_transact (fd, &m, NULL, NULL);
+      cdi_nl_nest_end (&m);
+      cdi_nl_nest_end (&m);
+      r = cdi_nl_transact (fd, &m, NULL, NULL);
     }
   if (fd >= 0)
     close (fd);
