@@ -49,7 +49,6 @@ cdi_disk_is_stale (const CdiDiskState *s)
   char path[PATH_MAX];
   bool connected = false, stale;
   struct stat st;
-  dev_t dev;
   int fd;
 
   if (!cdi_state_server_alive (s))
@@ -58,8 +57,7 @@ cdi_disk_is_stale (const CdiDiskState *s)
     return true;
   /* Unmounted behind our back (logind clearing /run/user/UID at logout, say): its mount id
    * may already name someone else's mount, which the device tells apart */
-  if (cdi_luks_mapping_dev (s->mapper, &dev) < 0 ||
-      cdi_fs_find_mount (s->mnt_id, dev, path, sizeof path) < 0)
+  if (cdi_disk_find_mount (s->mapper, s->mnt_id, path, sizeof path, NULL) < 0)
     return true;
   /* The image file was deleted or replaced: what qemu-nbd serves is no longer the user's file */
   fd = -1;
@@ -69,6 +67,43 @@ cdi_disk_is_stale (const CdiDiskState *s)
           (uint64_t) st.st_ino != s->image_ino;
   close (fd);
   return stale;
+}
+
+int
+cdi_disk_find_mount (const char *mapper,
+                     uint64_t    mnt_id,
+                     char       *ret_path,
+                     size_t      path_size,
+                     dev_t      *ret_dev)
+{
+  dev_t dev;
+  int r;
+
+  r = cdi_luks_mapping_dev (mapper, &dev);
+  if (r == 0)
+    r = cdi_fs_find_mount (mnt_id, dev, ret_path, path_size);
+  if (r == 0 && ret_dev != NULL)
+    *ret_dev = dev;
+  return r;
+}
+
+int
+cdi_disk_open_mount (const char *mapper,
+                     uint64_t    mnt_id,
+                     char       *ret_path,
+                     size_t      path_size,
+                     dev_t      *ret_dev,
+                     int        *ret_fd)
+{
+  dev_t dev;
+  int r;
+
+  r = cdi_disk_find_mount (mapper, mnt_id, ret_path, path_size, &dev);
+  if (r == 0)
+    r = cdi_fs_open_mount (ret_path, mnt_id, dev, ret_fd);
+  if (r == 0 && ret_dev != NULL)
+    *ret_dev = dev;
+  return r;
 }
 
 /* A path names a disk by its image (same file) or its mount point (same mount), or, when it
@@ -175,14 +210,9 @@ unmount_disk (CdiContext         *ctx,
   int fd, r, count;
 
   ctx->what = "finding the mount";
-  r = cdi_luks_mapping_dev (s->mapper, &dev);
+  r = cdi_disk_open_mount (s->mapper, s->mnt_id, path, sizeof path, &dev, &fd);
   if (r == -ENODEV)
     return 0; /* no mapping: nothing can be mounted from it */
-  if (r < 0)
-    return r;
-  r = cdi_fs_find_mount (s->mnt_id, dev, path, sizeof path);
-  if (r == 0)
-    r = cdi_fs_open_mount (path, s->mnt_id, dev, &fd);
   if (r == -ESTALE)
     fprintf (stderr, "the disk was unmounted elsewhere and mount %llu is no longer its own; "
              "leaving that mount alone\n", (unsigned long long) s->mnt_id);
@@ -328,8 +358,7 @@ cdi_setup_undo (CdiSetup *s,
   char path[PATH_MAX];
   dev_t dev;
 
-  if (s->undo_mount && cdi_luks_mapping_dev (s->mapper, &dev) == 0 &&
-      cdi_fs_find_mount (s->mnt_id, dev, path, sizeof path) == 0 &&
+  if (s->undo_mount && cdi_disk_find_mount (s->mapper, s->mnt_id, path, sizeof path, &dev) == 0 &&
       cdi_fs_unmount (path, s->mnt_id, dev) < 0)
     fprintf (stderr, "undo: unmounting %s failed, ignoring\n", path);
   if (s->undo_dm && cdi_luks_deactivate (s->mapper) < 0)
@@ -486,13 +515,8 @@ cdi_disk_grow_fs (CdiContext *ctx,
   *ret_grew = false;
   if (dev_bytes / block_size > fs_bytes / block_size)
     {
-      dev_t dev;
       ctx->what = "growing the file system (online)";
-      r = cdi_luks_mapping_dev (mapper, &dev);
-      if (r == 0)
-        r = cdi_fs_find_mount (mnt_id, dev, mount_path, sizeof mount_path);
-      if (r == 0)
-        r = cdi_fs_open_mount (mount_path, mnt_id, dev, &mount_fd);
+      r = cdi_disk_open_mount (mapper, mnt_id, mount_path, sizeof mount_path, NULL, &mount_fd);
       if (r < 0)
         return r;
       r = cdi_fs_grow (mount_fd, dev_bytes, block_size);

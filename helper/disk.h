@@ -25,6 +25,22 @@ typedef enum
 void cdi_disk_print (const CdiDiskState *s,
                      const char         *state);
 bool cdi_disk_is_stale (const CdiDiskState *s);
+/* Where the disk's mount is while it is still the disk's own: the mount with id @mnt_id on the
+ * device of the mapping @mapper (mount ids are reused). -ENODEV: no such mapping; -ENOENT: no
+ * mount with that id; -ESTALE: the id names a mount of another device now. @ret_dev (may be
+ * NULL) gets the mapping's device. */
+int cdi_disk_find_mount (const char *mapper,
+                         uint64_t    mnt_id,
+                         char       *ret_path,
+                         size_t      path_size,
+                         dev_t      *ret_dev);
+/* cdi_disk_find_mount(), then the mount opened and checked again (cdi_fs_open_mount) */
+int cdi_disk_open_mount (const char *mapper,
+                         uint64_t    mnt_id,
+                         char       *ret_path,
+                         size_t      path_size,
+                         dev_t      *ret_dev,
+                         int        *ret_fd);
 CdiMatch cdi_disk_find (const CdiDiskState *list,
                         size_t              n,
                         uid_t               uid,

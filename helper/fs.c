@@ -227,6 +227,79 @@ unescape_octal (char *s)
   *w = '\0';
 }
 
+/* The mount point (fifth field) of a /proc/self/mountinfo @line, unescaped, into @ret_path */
+static int
+copy_mount_point (char   *line,
+                  char   *ret_path,
+                  size_t  path_size)
+{
+  char *mnt_point, *save = NULL;
+
+  strtok_r (line, " ", &save);                      /* mount id */
+  for (int i = 0; i < 3 && strtok_r (NULL, " ", &save); i++) /* parent, dev, root */
+    ;
+  mnt_point = strtok_r (NULL, " ", &save);
+  if (mnt_point == NULL)
+    return -EPROTO;
+  unescape_octal (mnt_point);
+  if (strlen (mnt_point) >= path_size)
+    return -ENAMETOOLONG;
+  strcpy (ret_path, mnt_point);
+  return 0;
+}
+
+/* Decides on one mountinfo line: 0 reads on, 1 takes this line's mount point, < 0 stops */
+typedef int (*MountMatch) (const char *line,
+                           void       *user_data);
+
+/* The mount point of the first line @match takes; -ENOENT when it takes none */
+static int
+find_in_mountinfo (MountMatch  match,
+                   void       *user_data,
+                   char       *ret_path,
+                   size_t      path_size)
+{
+  FILE *f;
+  char *line = NULL;
+  size_t cap = 0;
+  int r = -ENOENT;
+
+  f = fopen ("/proc/self/mountinfo", "re");
+  if (f == NULL)
+    return -errno;
+  while (getline (&line, &cap, f) > 0)
+    {
+      int m = match (line, user_data);
+
+      if (m == 0)
+        continue;
+      r = m < 0 ? m : copy_mount_point (line, ret_path, path_size);
+      break;
+    }
+  free (line);
+  fclose (f);
+  return r;
+}
+
+typedef struct
+{
+  uint64_t mnt_id;
+  dev_t dev;
+} MountWanted;
+
+static int
+match_mount_id (const char *line,
+                void       *user_data)
+{
+  const MountWanted *want = user_data;
+  unsigned long long id;
+  unsigned int major, minor;
+
+  if (sscanf (line, "%llu %*u %u:%u ", &id, &major, &minor) != 3 || id != want->mnt_id)
+    return 0;
+  return makedev (major, minor) == want->dev ? 1 : -ESTALE;
+}
+
 /* Where the mount with this id is now, in the kernel's words (the user may have renamed a
  * parent directory since we mounted it). Mount ids are reused as soon as a mount goes: a
  * mount with this id on another device is not ours (-ESTALE). */
@@ -236,49 +309,20 @@ cdi_fs_find_mount (uint64_t mnt_id,
                    char    *ret_path,
                    size_t   path_size)
 {
-  FILE *f;
-  char *line = NULL;
-  size_t cap = 0;
-  int r = -ENOENT;
+  MountWanted want = { mnt_id, dev };
 
-  f = fopen ("/proc/self/mountinfo", "re");
-  if (f == NULL)
-    return -errno;
-  while (getline (&line, &cap, f) > 0)
-    {
-      unsigned long long id;
-      unsigned int major, minor;
-      char *mnt_point, *save = NULL;
+  return find_in_mountinfo (match_mount_id, &want, ret_path, path_size);
+}
 
-      if (sscanf (line, "%llu %*u %u:%u ", &id, &major, &minor) != 3 || id != mnt_id)
-        continue;
-      if (makedev (major, minor) != dev)
-        {
-          r = -ESTALE;
-          break;
-        }
-      strtok_r (line, " ", &save);                      /* mount id */
-      for (int i = 0; i < 3 && strtok_r (NULL, " ", &save); i++) /* parent, dev, root */
-        ;
-      mnt_point = strtok_r (NULL, " ", &save);
-      if (mnt_point == NULL)
-        {
-          r = -EPROTO;
-          break;
-        }
-      unescape_octal (mnt_point);
-      if (strlen (mnt_point) >= path_size)
-        r = -ENAMETOOLONG;
-      else
-        {
-          strcpy (ret_path, mnt_point);
-          r = 0;
-        }
-      break;
-    }
-  free (line);
-  fclose (f);
-  return r;
+static int
+match_parent_id (const char *line,
+                 void       *user_data)
+{
+  const uint64_t *parent_id = user_data;
+  unsigned long long id, parent;
+
+  return sscanf (line, "%llu %llu ", &id, &parent) == 2 && parent == *parent_id &&
+         id != *parent_id;
 }
 
 int
@@ -286,43 +330,7 @@ cdi_fs_find_submount (uint64_t mnt_id,
                       char    *ret_path,
                       size_t   path_size)
 {
-  FILE *f;
-  char *line = NULL;
-  size_t cap = 0;
-  int r = -ENOENT;
-
-  f = fopen ("/proc/self/mountinfo", "re");
-  if (f == NULL)
-    return -errno;
-  while (getline (&line, &cap, f) > 0)
-    {
-      unsigned long long id, parent;
-      char *mnt_point, *save = NULL;
-
-      if (sscanf (line, "%llu %llu ", &id, &parent) != 2 || parent != mnt_id || id == mnt_id)
-        continue;
-      strtok_r (line, " ", &save);                      /* mount id */
-      for (int i = 0; i < 3 && strtok_r (NULL, " ", &save); i++) /* parent, dev, root */
-        ;
-      mnt_point = strtok_r (NULL, " ", &save);
-      if (mnt_point == NULL)
-        {
-          r = -EPROTO;
-          break;
-        }
-      unescape_octal (mnt_point);
-      if (strlen (mnt_point) >= path_size)
-        r = -ENAMETOOLONG;
-      else
-        {
-          strcpy (ret_path, mnt_point);
-          r = 0;
-        }
-      break;
-    }
-  free (line);
-  fclose (f);
-  return r;
+  return find_in_mountinfo (match_parent_id, &mnt_id, ret_path, path_size);
 }
 
 int

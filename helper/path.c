@@ -379,11 +379,7 @@ cdi_path_open_as_caller (const char *path,
 out:
   free (groups);
   if (r < 0)
-    {
-      if (fd >= 0)
-        close (fd);
-      return r;
-    }
+    return r; /* no fd: cdi_path_open_nofollow() returns one only on success */
   *ret_fd = fd;
   return 0;
 }

@@ -79,7 +79,6 @@ cdi_verb_trim (CdiContext       *ctx,
   char path[PATH_MAX], text[32];
   uint64_t bytes = 0;
   size_t index;
-  dev_t dev;
   int fd, r;
 
   r = find_mine (ctx, req->args[0], &list, &index);
@@ -93,11 +92,7 @@ cdi_verb_trim (CdiContext       *ctx,
     return r;
   /* Its mount: the recorded id on the mapping's own device (ids are reused) */
   ctx->what = "finding the mount";
-  r = cdi_luks_mapping_dev (list[index].mapper, &dev);
-  if (r == 0)
-    r = cdi_fs_find_mount (list[index].mnt_id, dev, path, sizeof path);
-  if (r == 0)
-    r = cdi_fs_open_mount (path, list[index].mnt_id, dev, &fd);
+  r = cdi_disk_open_mount (list[index].mapper, list[index].mnt_id, path, sizeof path, NULL, &fd);
   if (r == -ENODEV || r == -ESTALE)
     {
       ctx->reason = "it is no longer mounted where it was opened (stale; close or recover it)";
