@@ -124,24 +124,28 @@ if [[ -n $trim_pid ]]; then
 fi
 echo "#   nbd$nbd_a inflight: $(cat "/sys/block/nbd$nbd_a/inflight" 2>/dev/null)"
 
-# B, with a bound well past the helper's own: without one B's helper would wait forever
-t_start=$(now)
-set +e
-out=$(runuser -u "$OTHER_USER" -- timeout $((LOCK_WAIT_S + 60)) sudo -n "$HELPER" status 2>/tmp/b.err)
-rc=$?
-set -e
-t_b=$(($(now) - t_start))
+# b_helper STDIN-TEXT ARGS... : the helper as B, bounded well past the helper's own lock wait
+# (without a bound of its own B's helper would wait forever); sets rc, out, t_b (seconds) and
+# leaves stderr in /tmp/b.err
+b_helper() {
+    local input=$1 t_start
+    shift
+    t_start=$(now)
+    set +e
+    out=$(printf '%s' "$input" | runuser -u "$OTHER_USER" -- timeout $((LOCK_WAIT_S + 60)) sudo -n "$HELPER" "$@" 2>/tmp/b.err)
+    rc=$?
+    set -e
+    t_b=$(($(now) - t_start))
+}
+
+# B, while A's helper holds the lock
+b_helper "" status
 echo "#   B's status: rc=$rc after ${t_b}s: $(cat /tmp/b.err)"
 check "B's status comes back within the lock bound (${t_b}s)" test "$t_b" -le $((LOCK_WAIT_S + 15))
 check "... with the busy exit code (6)" test "$rc" = 6
 check "... saying another operation is in progress" grep -q "another disk operation is in progress; try again" /tmp/b.err
 
-t_start=$(now)
-set +e
-out=$(printf '%s' "$PASS" | runuser -u "$OTHER_USER" -- timeout $((LOCK_WAIT_S + 60)) sudo -n "$HELPER" open "$img_b" "$mnt_b" 2>/tmp/b.err)
-rc=$?
-set -e
-t_b=$(($(now) - t_start))
+b_helper "$PASS" open "$img_b" "$mnt_b"
 echo "#   B's open: rc=$rc after ${t_b}s: $(cat /tmp/b.err)"
 check "B's open of B's own disk comes back within the lock bound (${t_b}s)" test "$t_b" -le $((LOCK_WAIT_S + 15))
 check "... busy (6) or open (0)" test "$rc" = 6 -o "$rc" = 0
@@ -168,12 +172,7 @@ kill -CONT "$server_a"
 wait "$trim_job" 2>/dev/null || true
 step "A's server continued"
 
-t_start=$(now)
-set +e
-out=$(runuser -u "$OTHER_USER" -- timeout $((LOCK_WAIT_S + 60)) sudo -n "$HELPER" status 2>/tmp/b.err)
-rc=$?
-set -e
-t_b=$(($(now) - t_start))
+b_helper "" status
 check "B's status works again at once (${t_b}s)" test "$rc" = 0 -a "$t_b" -le 10
 
 # After the timeout the kernel dropped the connection: A's qemu-nbd exits once it runs
