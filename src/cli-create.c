@@ -54,37 +54,19 @@ progress_cb (const char *step,
   cli_progress_step (step);
 }
 
-/* Refuses early what the registry would refuse after the image is made */
+/* Refuses early a name the registry would refuse after the image is made (the image and the
+ * mount point are checked against the registry by cdi_check_new_image and
+ * cdi_check_mountpoint) */
 static gboolean
-check_registry (CdiDiskStore  *store,
-                const char    *name,
-                const char    *image,
-                const char    *mountpoint,
-                GError       **error)
+check_name_free (CdiDiskStore  *store,
+                 const char    *name,
+                 GError       **error)
 {
-  CdiDisk *other;
-
-  if (cdi_disk_store_lookup (store, name) != NULL)
-    {
-      g_set_error (error, CDI_ERROR, CDI_ERROR_EXISTS,
-                   _("A disk named “%s” already exists. Choose another name with --name."), name);
-      return FALSE;
-    }
-  if ((other = cdi_disk_store_lookup_by_mountpoint (store, mountpoint)) != NULL)
-    {
-      g_set_error (error, CDI_ERROR, CDI_ERROR_EXISTS,
-                   _("The mount point %s is already used by the disk “%s”. Choose another "
-                     "folder."), mountpoint, cdi_disk_get_name (other));
-      return FALSE;
-    }
-  if ((other = cdi_disk_store_lookup_by_image (store, image)) != NULL)
-    {
-      g_set_error (error, CDI_ERROR, CDI_ERROR_EXISTS,
-                   _("The image %s is already registered as “%s”."), image,
-                   cdi_disk_get_name (other));
-      return FALSE;
-    }
-  return TRUE;
+  if (cdi_disk_store_lookup (store, name) == NULL)
+    return TRUE;
+  g_set_error (error, CDI_ERROR, CDI_ERROR_EXISTS,
+               _("A disk named “%s” already exists. Choose another name with --name."), name);
+  return FALSE;
 }
 
 static gboolean
@@ -189,7 +171,7 @@ cli_command_create (CliRequest *request)
   name = request->name != NULL ? g_strdup (request->name) : cli_store_unique_name (store, image);
   /* The same checks as the wizard's, before any passphrase is asked for: nobody should type
    * one twice only to learn that the file exists */
-  if (!check_registry (store, name, image, mountpoint, &error)
+  if (!check_name_free (store, name, &error)
       || !cdi_check_new_image (store, image, &error)
       || !cdi_check_mountpoint (store, mountpoint, NULL, &error)
       || !cdi_check_distinct_places (image, mountpoint, &error)
